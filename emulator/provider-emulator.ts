@@ -1,0 +1,341 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { calculateSegments } from '../src/domain/segments.js';
+
+/**
+ * A loopback stand-in for Twilio's and Kaleyra's send APIs, for tests, demos and benchmarks. It never sends
+ * anything. It counts the calls it receives, honours Twilio's test ("magic") numbers, and can be told to answer
+ * late, answer with an error, hang, reset the connection or answer garbage.
+ */
+
+export type ProviderName = 'twilio' | 'kaleyra';
+
+export type Fault =
+  | { kind: 'status'; status: number; retryAfter?: string; body?: unknown }
+  | { kind: 'hang' }
+  | { kind: 'reset' }
+  | { kind: 'malformed' }
+  | { kind: 'error-in-success' }
+  | { kind: 'delay'; ms: number };
+
+export interface FaultRule {
+  readonly fault: Fault;
+  /** Which provider's API it applies to; both when absent. */
+  readonly provider?: ProviderName;
+  /** How many calls it applies to; every call when absent. */
+  times?: number;
+}
+
+export interface RecordedCall {
+  readonly provider: ProviderName;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly form: Readonly<Record<string, string>>;
+  readonly at: number;
+  /** What the emulator did: the HTTP status it answered, or the fault it applied. */
+  outcome: number | 'hang' | 'reset';
+}
+
+export interface EmulatorOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /** Added before every answer, in milliseconds. */
+  readonly latencyMs?: number;
+  /** Twilio auth token to require; any non-empty token passes when absent. */
+  readonly twilioAuthToken?: string;
+  /** Kaleyra api-key to require; any non-empty key passes when absent. */
+  readonly kaleyraApiKey?: string;
+  /** Calls kept for inspection (the count is kept for all). */
+  readonly keepCalls?: number;
+}
+
+export interface Emulator {
+  readonly url: string;
+  readonly port: number;
+  /** Number of send calls received since start or the last reset, per provider. */
+  count(provider?: ProviderName): number;
+  calls(provider?: ProviderName): readonly RecordedCall[];
+  inject(rule: FaultRule): void;
+  setLatency(ms: number): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+// Twilio's test credentials numbers: https://www.twilio.com/docs/iam/test-credentials
+const TWILIO_MAGIC_RECEIVERS: Readonly<Record<string, { code: number; message: string }>> = {
+  '+15005550001': { code: 21211, message: "The 'To' number is not a valid phone number." },
+  '+15005550002': { code: 21612, message: "The 'To' phone number is not currently reachable via SMS." },
+  '+15005550003': { code: 21408, message: 'Permission to send an SMS has not been enabled for the region indicated by the \'To\' number.' },
+  '+15005550004': { code: 21610, message: "Attempt to send to unsubscribed recipient" },
+  '+15005550009': { code: 21614, message: "'To' number is not a valid mobile number" },
+};
+
+const TWILIO_MESSAGES = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
+const KALEYRA_MESSAGES = /^\/v1\/([^/]+)\/messages$/;
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  let latencyMs = options.latencyMs ?? 0;
+  const keepCalls = options.keepCalls ?? 10_000;
+  let rules: FaultRule[] = [];
+  let recorded: RecordedCall[] = [];
+  const counts: Record<ProviderName, number> = { twilio: 0, kaleyra: 0 };
+  const sockets = new Set<Socket>();
+
+  const takeFault = (provider: ProviderName): Fault | undefined => {
+    const rule = rules.find((r) => (r.provider === undefined || r.provider === provider) && (r.times ?? 1) > 0);
+    if (rule === undefined) return undefined;
+    if (rule.times !== undefined) rule.times -= 1;
+    return rule.fault;
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+      if (path.startsWith('/__emulator/')) {
+        control(path, req.method ?? 'GET', raw, res);
+        return;
+      }
+      const provider: ProviderName | undefined = TWILIO_MESSAGES.test(path)
+        ? 'twilio'
+        : KALEYRA_MESSAGES.test(path)
+          ? 'kaleyra'
+          : undefined;
+      if (provider === undefined || req.method !== 'POST') {
+        json(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+        return;
+      }
+      counts[provider] += 1;
+      const call: RecordedCall = {
+        provider,
+        method: req.method,
+        path,
+        headers: req.headers,
+        form: parseForm(raw, req.headers['content-type']),
+        at: Date.now(),
+        outcome: 0,
+      };
+      recorded.push(call);
+      if (recorded.length > keepCalls) recorded = recorded.slice(-keepCalls);
+      const fault = takeFault(provider);
+      const answer = (): void => {
+        if (res.destroyed) return;
+        if (fault !== undefined && fault.kind !== 'delay') applyFault(fault, provider, call, req, res);
+        else if (provider === 'twilio') answerTwilio(path, req, call, res, options.twilioAuthToken);
+        else answerKaleyra(path, req, call, res, options.kaleyraApiKey);
+      };
+      const wait = latencyMs + (fault?.kind === 'delay' ? fault.ms : 0);
+      if (wait > 0) setTimeout(answer, wait);
+      else answer();
+    });
+  });
+
+  const control = (path: string, method: string, raw: string, res: http.ServerResponse): void => {
+    if (path === '/__emulator/calls' && method === 'GET') {
+      json(res, 200, { twilio: counts.twilio, kaleyra: counts.kaleyra, calls: recorded });
+    } else if (path === '/__emulator/faults' && method === 'POST') {
+      try {
+        const rule = JSON.parse(raw) as FaultRule;
+        rules.push(rule);
+        json(res, 201, rule);
+      } catch {
+        json(res, 400, { message: 'body must be a JSON fault rule' });
+      }
+    } else if (path === '/__emulator/latency' && method === 'POST') {
+      latencyMs = Number((JSON.parse(raw) as { ms: number }).ms) || 0;
+      json(res, 200, { latencyMs });
+    } else if (path === '/__emulator/reset' && method === 'POST') {
+      emulator.reset();
+      json(res, 200, { reset: true });
+    } else {
+      json(res, 404, { message: 'unknown emulator control route' });
+    }
+  };
+
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+
+  const emulator: Emulator = {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    count: (provider) => (provider === undefined ? counts.twilio + counts.kaleyra : counts[provider]),
+    calls: (provider) => (provider === undefined ? recorded : recorded.filter((c) => c.provider === provider)),
+    inject: (rule) => {
+      rules.push({ ...rule });
+    },
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
+    reset: () => {
+      rules = [];
+      recorded = [];
+      counts.twilio = 0;
+      counts.kaleyra = 0;
+    },
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+  return emulator;
+}
+
+function applyFault(fault: Fault, provider: ProviderName, call: RecordedCall, req: http.IncomingMessage, res: http.ServerResponse): void {
+  switch (fault.kind) {
+    case 'hang':
+      call.outcome = 'hang';
+      return;
+    case 'reset':
+      call.outcome = 'reset';
+      req.socket.resetAndDestroy();
+      return;
+    case 'malformed':
+      call.outcome = provider === 'twilio' ? 201 : 202;
+      res.writeHead(call.outcome, { 'Content-Type': 'application/json' });
+      res.end('{"sid": "SM');
+      return;
+    case 'error-in-success':
+      call.outcome = 200;
+      json(
+        res,
+        200,
+        provider === 'twilio'
+          ? { code: 30001, message: 'Queue overflow', more_info: 'https://www.twilio.com/docs/errors/30001', status: 500 }
+          : { error: { code: 'E900', message: 'Message could not be queued' }, data: [] },
+      );
+      return;
+    case 'status': {
+      call.outcome = fault.status;
+      const headers: Record<string, string> = {};
+      if (fault.retryAfter !== undefined) headers['Retry-After'] = fault.retryAfter;
+      const body = fault.body ?? (provider === 'twilio' ? twilioError(fault.status) : kaleyraError(fault.status));
+      json(res, fault.status, body, headers);
+      return;
+    }
+    case 'delay':
+      return;
+  }
+}
+
+function twilioError(status: number): unknown {
+  const code = status === 429 ? 20429 : status === 401 ? 20003 : status >= 500 ? 20500 : 21600 + (status % 100);
+  const message = status === 429 ? 'Too Many Requests' : status === 401 ? 'Authenticate' : status >= 500 ? 'Internal Server Error' : 'Bad request';
+  return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status };
+}
+
+function kaleyraError(status: number): unknown {
+  const message = status === 429 ? 'Too many requests' : status === 401 ? 'Invalid API key' : status >= 500 ? 'Internal server error' : 'Bad request';
+  return { code: `E${status}`, message, error: { message } };
+}
+
+function answerTwilio(path: string, req: http.IncomingMessage, call: RecordedCall, res: http.ServerResponse, requiredToken?: string): void {
+  const accountSid = TWILIO_MESSAGES.exec(path)?.[1] ?? '';
+  const [user, password] = basicAuth(req.headers.authorization);
+  const fail = (status: number, code: number, message: string): void => {
+    call.outcome = status;
+    json(res, status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+  };
+  if (user !== accountSid || password === '' || (requiredToken !== undefined && password !== requiredToken)) {
+    fail(401, 20003, 'Authenticate');
+    return;
+  }
+  const { To: to, From: from, Body: body } = call.form;
+  if (to === undefined || to === '') return fail(400, 21604, "A 'To' phone number is required.");
+  if (from === undefined || from === '') return fail(400, 21603, "A 'From' phone number is required.");
+  if (body === undefined || body === '') return fail(400, 21602, 'Message body is required.');
+  if (body.length > 1600) return fail(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
+  const magic = TWILIO_MAGIC_RECEIVERS[to];
+  if (magic !== undefined) return fail(400, magic.code, magic.message);
+  const sid = `SM${randomBytes(16).toString('hex')}`;
+  const now = new Date().toUTCString().replace('GMT', '+0000');
+  call.outcome = 201;
+  json(res, 201, {
+    account_sid: accountSid,
+    api_version: '2010-04-01',
+    body,
+    date_created: now,
+    date_sent: null,
+    date_updated: now,
+    direction: 'outbound-api',
+    error_code: null,
+    error_message: null,
+    from,
+    messaging_service_sid: null,
+    num_media: '0',
+    num_segments: String(calculateSegments(body).numSegments),
+    price: null,
+    price_unit: 'USD',
+    sid,
+    status: 'queued',
+    subresource_uris: { media: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}/Media.json` },
+    to,
+    uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
+  });
+}
+
+function answerKaleyra(path: string, req: http.IncomingMessage, call: RecordedCall, res: http.ServerResponse, requiredKey?: string): void {
+  const apiKey = req.headers['api-key'];
+  const fail = (status: number, code: string, message: string): void => {
+    call.outcome = status;
+    json(res, status, { code, message, error: { code, message }, data: [] });
+  };
+  if (typeof apiKey !== 'string' || apiKey === '' || (requiredKey !== undefined && apiKey !== requiredKey)) {
+    fail(401, 'E401', 'Invalid API key');
+    return;
+  }
+  const { to, sender, body, type } = call.form;
+  if (to === undefined || to === '') return fail(400, 'E411', 'Missing recipient number');
+  if (sender === undefined || sender === '') return fail(400, 'E412', 'Missing sender');
+  if (body === undefined || body === '') return fail(400, 'E413', 'Missing message body');
+  if (TWILIO_MAGIC_RECEIVERS[to] !== undefined) return fail(400, 'E414', 'Invalid recipient number');
+  const id = randomUUID();
+  call.outcome = 202;
+  json(res, 202, {
+    id,
+    sender,
+    type: type ?? 'DEFAULT',
+    body,
+    createdDateTime: new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, '+00:00'),
+    totalCount: 1,
+    data: [{ message_id: `${id}:1`, recipient: to.replace(/^\+/, '') }],
+    dlrurl: null,
+    error: {},
+    ...(call.form.unicode === undefined ? {} : { unicode: Number(call.form.unicode) }),
+  });
+}
+
+function basicAuth(header: string | undefined): [string, string] {
+  if (header === undefined || !header.startsWith('Basic ')) return ['', ''];
+  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? [decoded, ''] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
+}
+
+function parseForm(raw: string, contentType: string | undefined): Record<string, string> {
+  if (contentType?.includes('application/json') === true) {
+    try {
+      return Object.fromEntries(Object.entries(JSON.parse(raw) as object).map(([k, v]) => [k, String(v)]));
+    } catch {
+      return {};
+    }
+  }
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), ...headers });
+  res.end(payload);
+}

@@ -1,0 +1,37 @@
+import express, { type Express } from 'express';
+import type { Logger } from '../../application/ports/logger.js';
+import type { Outbox } from '../../application/ports/outbox.js';
+import type { SendSms } from '../../application/send-sms.js';
+import { errorMiddleware } from './error-middleware.js';
+import { healthRoutes, type ServiceIdentity } from './health-routes.js';
+import { HttpError } from './http-error.js';
+import { requestLogging } from './request-context.js';
+import { sandboxRoutes } from './sandbox-routes.js';
+import { sendRoute } from './send-route.js';
+
+export interface AppDependencies {
+  readonly sendSms: SendSms;
+  readonly logger: Logger;
+  readonly identity: ServiceIdentity;
+  /** True once shutdown has begun: readiness then answers 503. */
+  readonly isShuttingDown: () => boolean;
+  /** Present when the sandbox is the provider. */
+  readonly outbox?: Outbox;
+}
+
+/** The Express application: routes, the error shape and request logs. Listening is the caller's business. */
+export function createApp(deps: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(requestLogging(deps.logger));
+  app.use(healthRoutes(deps.identity, deps.isShuttingDown));
+  app.use(sendRoute(deps.sendSms));
+  if (deps.outbox !== undefined) app.use(sandboxRoutes(deps.outbox));
+  app.use((req, _res, next) => {
+    next(new HttpError(404, `route ${req.method} ${req.path} not found`));
+  });
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

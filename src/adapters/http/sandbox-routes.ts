@@ -1,0 +1,13 @@
+import { Router } from 'express';
+import type { Outbox } from '../../application/ports/outbox.js';
+import { methodNotAllowed } from './json-body.js';
+
+/** What the sandbox provider accepted instead of sending, newest first. Mounted only when it is the provider. */
+export function sandboxRoutes(outbox: Outbox): Router {
+  const router = Router();
+  router.get('/sandbox/messages', (_req, res) => {
+    res.json({ messages: outbox.list() });
+  });
+  router.all('/sandbox/messages', methodNotAllowed(['GET']));
+  return router;
+}

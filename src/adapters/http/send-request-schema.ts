@@ -1,0 +1,38 @@
+import { MAX_BODY_LENGTH } from '../../domain/message-body.js';
+import { E164_PATTERN } from '../../domain/phone-number.js';
+import { ALPHANUMERIC_SENDER_PATTERN } from '../../domain/sender-id.js';
+
+/** `POST /send` body. The patterns are the domain's own, so the schema and the domain cannot drift apart. */
+export const sendRequestSchema = {
+  $id: 'SendRequest',
+  type: 'object',
+  additionalProperties: false,
+  required: ['sender', 'receiver', 'body'],
+  properties: {
+    sender: {
+      type: 'string',
+      anyOf: [{ pattern: E164_PATTERN.source }, { pattern: ALPHANUMERIC_SENDER_PATTERN.source }],
+      description: 'E.164 number or alphanumeric sender ID (1 to 11 of A-Z a-z 0-9 and space, at least one letter)',
+      examples: ['+15017122661', 'ACME'],
+    },
+    receiver: {
+      type: 'string',
+      pattern: E164_PATTERN.source,
+      description: 'E.164 number of the recipient',
+      examples: ['+15558675310'],
+    },
+    body: {
+      type: 'string',
+      minLength: 1,
+      maxLength: MAX_BODY_LENGTH,
+      description: 'Text of the message, 1 to 1600 UTF-16 code units',
+      examples: ['Your code is 123456'],
+    },
+  },
+} as const;
+
+export interface SendRequest {
+  sender: string;
+  receiver: string;
+  body: string;
+}

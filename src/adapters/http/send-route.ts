@@ -1,0 +1,32 @@
+import { Router } from 'express';
+import type { SendSms } from '../../application/send-sms.js';
+import { jsonBody, methodNotAllowed } from './json-body.js';
+import { logContextScope } from './request-context.js';
+import { compileValidator } from './request-validation.js';
+import { sendRequestSchema, type SendRequest } from './send-request-schema.js';
+
+/** The documented 200 answer of `POST /send`: every value a string. */
+export interface SendResponse {
+  dateEvent: string;
+  numSegments: string;
+  sid: string;
+  status: string;
+}
+
+export function sendRoute(sendSms: SendSms): Router {
+  const router = Router();
+  const validate = compileValidator<SendRequest>(sendRequestSchema);
+  router.post('/send', ...jsonBody(), logContextScope(), async (req, res) => {
+    const request = validate(req.body);
+    const result = await sendSms.execute(request);
+    const answer: SendResponse = {
+      dateEvent: result.dateEvent.toISOString(),
+      numSegments: String(result.numSegments),
+      sid: result.sid,
+      status: result.status,
+    };
+    res.status(200).json(answer);
+  });
+  router.all('/send', methodNotAllowed(['POST']));
+  return router;
+}

@@ -1,0 +1,117 @@
+import http from 'node:http';
+import https from 'node:https';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { Sms } from '../../domain/sms.js';
+import {
+  MessageRejectedError,
+  ProviderAuthenticationError,
+  ProviderFailureError,
+  ProviderRateLimitedError,
+  type SmsGateway,
+  type SmsGatewayError,
+  type SmsReceipt,
+} from '../../application/ports/sms-gateway.js';
+import { parseRetryAfter } from '../provider-http/retry-after.js';
+import { translateTransportError } from '../provider-http/transport-errors.js';
+import type { KaleyraErrorBody, KaleyraMessageType, KaleyraSendResponse } from './kaleyra-api-types.js';
+
+export interface KaleyraGatewayConfig {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  readonly sid: string;
+  readonly messageType: KaleyraMessageType;
+  readonly timeoutMs: number;
+}
+
+const PROVIDER = 'kaleyra';
+
+/** Sends through Kaleyra's SMS API v1 (`POST {base}/v1/{sid}/messages`, form fields, `api-key` header). */
+export class KaleyraSmsGateway implements SmsGateway {
+  readonly provider = PROVIDER;
+  private readonly http: AxiosInstance;
+
+  constructor(private readonly config: KaleyraGatewayConfig) {
+    const agentOptions = { keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' as const };
+    this.http = axios.create({
+      baseURL: config.baseUrl.replace(/\/+$/, ''),
+      timeout: config.timeoutMs,
+      headers: { 'api-key': config.apiKey, Accept: 'application/json' },
+      httpAgent: new http.Agent(agentOptions),
+      httpsAgent: new https.Agent(agentOptions),
+      maxRedirects: 0,
+      proxy: false,
+      validateStatus: () => true,
+    });
+  }
+
+  async send(sms: Sms): Promise<SmsReceipt> {
+    const form = new URLSearchParams({
+      to: sms.receiver.value,
+      sender: sms.sender.value,
+      body: sms.body.value,
+      type: this.config.messageType,
+    });
+    if (sms.segments.encoding === 'UCS-2') form.set('unicode', '1');
+    let response: AxiosResponse<unknown>;
+    try {
+      response = await this.http.post(`/v1/${encodeURIComponent(this.config.sid)}/messages`, form.toString(), {
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        signal: AbortSignal.timeout(this.config.timeoutMs),
+      });
+    } catch (error) {
+      throw translateTransportError(PROVIDER, 'Kaleyra', error) ??
+        new ProviderFailureError(PROVIDER, 'Kaleyra request failed unexpectedly');
+    }
+    if (response.status >= 200 && response.status < 300) return toReceipt(response.data);
+    throw translateHttpError(response);
+  }
+}
+
+function toReceipt(data: unknown): SmsReceipt {
+  if (typeof data !== 'object' || data === null) {
+    throw new ProviderFailureError(PROVIDER, 'Kaleyra answered with a body that could not be read');
+  }
+  const body = data as KaleyraSendResponse;
+  const reported = describeError(body.error);
+  if (reported !== undefined) {
+    throw new ProviderFailureError(PROVIDER, `Kaleyra reported an error in a success answer: ${reported}`);
+  }
+  const sid = body.data?.[0]?.message_id ?? body.id;
+  if (typeof sid !== 'string' || sid === '') {
+    throw new ProviderFailureError(PROVIDER, 'Kaleyra answered 2xx without a message id');
+  }
+  // Kaleyra has accepted the message for delivery: the same state Twilio calls `queued`.
+  return { sid, status: 'queued' };
+}
+
+function translateHttpError(response: AxiosResponse<unknown>): SmsGatewayError {
+  const body = (typeof response.data === 'object' && response.data !== null ? response.data : {}) as KaleyraErrorBody;
+  const code = typeof body.code === 'string' ? body.code : undefined;
+  const said = typeof body.message === 'string' && body.message !== '' ? body.message : describeError(body.error) ?? `HTTP ${response.status}`;
+  const details = { providerCode: code, providerStatus: response.status };
+  const codeSuffix = code === undefined ? '' : ` (Kaleyra error ${code})`;
+  if (response.status === 429) {
+    return new ProviderRateLimitedError(PROVIDER, `Kaleyra is rate limiting requests: ${said}${codeSuffix}`, {
+      ...details,
+      retryAfterSeconds: parseRetryAfter(response.headers['retry-after']),
+    });
+  }
+  if (response.status === 401 || response.status === 403 || response.status === 404) {
+    return new ProviderAuthenticationError(
+      PROVIDER,
+      `Kaleyra refused the service's credentials or account (HTTP ${response.status}${code === undefined ? '' : `, Kaleyra error ${code}`}); check KALEYRA_API_KEY and KALEYRA_SID`,
+      details,
+    );
+  }
+  if (response.status >= 400 && response.status < 500) {
+    return new MessageRejectedError(PROVIDER, `Kaleyra rejected the message: ${said}${codeSuffix}`, details);
+  }
+  return new ProviderFailureError(PROVIDER, `Kaleyra failed: ${said}${codeSuffix}`, details);
+}
+
+function describeError(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || Object.keys(error).length === 0) return undefined;
+  const { message, code } = error as { message?: unknown; code?: unknown };
+  if (typeof message === 'string') return typeof code === 'string' ? `${message} (${code})` : message;
+  return JSON.stringify(error).slice(0, 200);
+}

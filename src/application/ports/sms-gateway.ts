@@ -1,0 +1,72 @@
+import type { Sms } from '../../domain/sms.js';
+
+/** What a provider answered when it accepted a message. */
+export interface SmsReceipt {
+  /** The provider's message id. */
+  readonly sid: string;
+  /** The provider's status for the message, e.g. `queued`, `accepted`, `sent`. */
+  readonly status: string;
+  /** Parts the provider says it will bill, when it says so. */
+  readonly numSegments?: number;
+}
+
+/** Sends one SMS through one provider. Fails only with a SmsGatewayError subclass. */
+export interface SmsGateway {
+  /** Short name of the provider, e.g. `twilio`. */
+  readonly provider: string;
+  send(sms: Sms): Promise<SmsReceipt>;
+}
+
+export interface ProviderErrorDetails {
+  /** The provider's own error code, when it gave one (Twilio `21211`, Kaleyra `E413`, an errno such as `ECONNRESET`). */
+  readonly providerCode?: string | number;
+  /** HTTP status the provider answered with, when it answered. */
+  readonly providerStatus?: number;
+}
+
+/** A provider call did not end with an accepted message. The message is the provider's, with no secret in it. */
+export abstract class SmsGatewayError extends Error {
+  readonly providerCode?: string | number;
+  readonly providerStatus?: number;
+
+  constructor(
+    readonly provider: string,
+    message: string,
+    details: ProviderErrorDetails = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+    this.providerCode = details.providerCode;
+    this.providerStatus = details.providerStatus;
+  }
+}
+
+/** The provider refused this message (bad number, no permission for the destination, unsubscribed…). */
+export class MessageRejectedError extends SmsGatewayError {}
+
+/** The provider asked us to slow down. It did not take the message. */
+export class ProviderRateLimitedError extends SmsGatewayError {
+  /** Seconds the provider asked us to wait, from its Retry-After header. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(
+    provider: string,
+    message: string,
+    details: ProviderErrorDetails & { readonly retryAfterSeconds?: number } = {},
+  ) {
+    super(provider, message, details);
+    this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+}
+
+/** The provider refused our credentials or account: a deployment problem, not the caller's. */
+export class ProviderAuthenticationError extends SmsGatewayError {}
+
+/** The provider failed (5xx, an error inside a 2xx, an answer we cannot read, a reset after we sent). */
+export class ProviderFailureError extends SmsGatewayError {}
+
+/** The provider could not be reached; it certainly did not take the message. */
+export class ProviderUnavailableError extends SmsGatewayError {}
+
+/** The provider did not answer in time; the message may or may not have been sent. */
+export class ProviderTimeoutError extends SmsGatewayError {}

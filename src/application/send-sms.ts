@@ -1,0 +1,69 @@
+import type { Encoding } from '../domain/segments.js';
+import { Sms } from '../domain/sms.js';
+import type { Clock } from './ports/clock.js';
+import type { Logger } from './ports/logger.js';
+import { SmsGatewayError, type SmsGateway } from './ports/sms-gateway.js';
+
+export interface SendSmsCommand {
+  readonly sender: unknown;
+  readonly receiver: unknown;
+  readonly body: unknown;
+}
+
+export interface SendSmsResult {
+  readonly sid: string;
+  readonly status: string;
+  /** Parts billed: the provider's own count when it gives one, else the domain's. */
+  readonly numSegments: number;
+  readonly encoding: Encoding;
+  /** When the provider accepted the message. */
+  readonly dateEvent: Date;
+  readonly provider: string;
+}
+
+/** Sends one SMS. Used by the HTTP adapter and by batch jobs alike; knows nothing of either. */
+export class SendSms {
+  constructor(
+    private readonly gateway: SmsGateway,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  async execute(command: SendSmsCommand): Promise<SendSmsResult> {
+    const sms = Sms.create(command);
+    const started = performance.now();
+    const receipt = await this.gateway.send(sms).catch((error: unknown) => {
+      if (error instanceof SmsGatewayError) {
+        this.logger.warn('sms not accepted by provider', {
+          provider: error.provider,
+          error: error.name,
+          providerCode: error.providerCode,
+          providerStatus: error.providerStatus,
+          receiver: sms.receiver.value,
+          providerMs: Math.round(performance.now() - started),
+        });
+      }
+      throw error;
+    });
+    const dateEvent = this.clock.now();
+    const numSegments =
+      receipt.numSegments !== undefined && receipt.numSegments > 0 ? receipt.numSegments : sms.segments.numSegments;
+    this.logger.info('sms accepted by provider', {
+      provider: this.gateway.provider,
+      sid: receipt.sid,
+      status: receipt.status,
+      numSegments,
+      encoding: sms.segments.encoding,
+      receiver: sms.receiver.value,
+      providerMs: Math.round(performance.now() - started),
+    });
+    return {
+      sid: receipt.sid,
+      status: receipt.status,
+      numSegments,
+      encoding: sms.segments.encoding,
+      dateEvent,
+      provider: this.gateway.provider,
+    };
+  }
+}

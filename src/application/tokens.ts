@@ -1,0 +1,9 @@
+/** Inversify tokens: explicit symbols, so wiring never depends on emitted decorator metadata. */
+export const TOKENS = {
+  Config: Symbol.for('Config'),
+  Logger: Symbol.for('Logger'),
+  Clock: Symbol.for('Clock'),
+  SmsGateway: Symbol.for('SmsGateway'),
+  Outbox: Symbol.for('Outbox'),
+  SendSms: Symbol.for('SendSms'),
+} as const;

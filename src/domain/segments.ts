@@ -1,0 +1,146 @@
+import { GSM_SEPTETS } from './gsm-charset.js';
+
+export type Encoding = 'GSM-7' | 'UCS-2';
+
+/** Units one part can carry: septets for GSM-7, UTF-16 code units for UCS-2 (3GPP TS 23.040 with a 6-octet UDH). */
+export const UNITS_PER_SEGMENT: Readonly<Record<Encoding, { single: number; concatenated: number }>> = {
+  'GSM-7': { single: 160, concatenated: 153 },
+  'UCS-2': { single: 70, concatenated: 67 },
+};
+
+export interface MessageSegments {
+  readonly encoding: Encoding;
+  /** Parts the operator bills for. */
+  readonly numSegments: number;
+  /** The text of each part, exactly as it is split. */
+  readonly segments: readonly string[];
+  /** Septets (GSM-7) or UTF-16 code units (UCS-2) the whole text costs. */
+  readonly units: number;
+  /** What one part holds for this message: 160/153 septets or 70/67 units. */
+  readonly unitsPerSegment: number;
+  /** Characters as a reader counts them: septets in GSM-7, user-perceived characters in UCS-2. */
+  readonly characters: number;
+  /** Each distinct character (grapheme) that forced UCS-2, in order of first appearance. */
+  readonly nonGsmCharacters: readonly string[];
+}
+
+const graphemeSegmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** True when every code unit is in GSM 03.38, so the whole text can go as GSM-7. */
+export function isGsm7(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (GSM_SEPTETS[text.charCodeAt(i)] === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * Splits a text into the parts an operator sends and bills. GSM-7 when every character is in GSM 03.38, else
+ * UCS-2 for the whole text. An escape pair, a surrogate pair and a whole grapheme cluster are never split
+ * across parts. When a second part is needed, the first gives up room for the concatenation header and what
+ * no longer fits moves on; parts after it are filled greedily.
+ */
+export function calculateSegments(text: string): MessageSegments {
+  return isGsm7(text) ? splitGsm7(text) : splitUcs2(text);
+}
+
+function splitGsm7(text: string): MessageSegments {
+  const costs = new Array<number>(text.length);
+  let units = 0;
+  for (let i = 0; i < text.length; i++) {
+    const cost = GSM_SEPTETS[text.charCodeAt(i)] as number;
+    costs[i] = cost;
+    units += cost;
+  }
+  const { single, concatenated } = UNITS_PER_SEGMENT['GSM-7'];
+  const boundaries = units <= single ? [] : pack(costs, single, concatenated);
+  return {
+    encoding: 'GSM-7',
+    numSegments: boundaries.length + 1,
+    segments: cut(text, boundaries, (index) => index),
+    units,
+    unitsPerSegment: boundaries.length === 0 ? single : concatenated,
+    characters: units,
+    nonGsmCharacters: [],
+  };
+}
+
+function splitUcs2(text: string): MessageSegments {
+  const graphemes = splitGraphemes(text);
+  const costs = graphemes.map((grapheme) => grapheme.length);
+  const nonGsm = new Set<string>();
+  for (const grapheme of graphemes) {
+    if (grapheme.length > 1 || GSM_SEPTETS[grapheme.charCodeAt(0)] === 0) nonGsm.add(grapheme);
+  }
+  const { single, concatenated } = UNITS_PER_SEGMENT['UCS-2'];
+  const boundaries = text.length <= single ? [] : pack(costs, single, concatenated);
+  const offsets = new Array<number>(graphemes.length + 1);
+  offsets[0] = 0;
+  for (let i = 0; i < graphemes.length; i++) offsets[i + 1] = (offsets[i] as number) + (costs[i] as number);
+  return {
+    encoding: 'UCS-2',
+    numSegments: boundaries.length + 1,
+    segments: cut(text, boundaries, (index) => offsets[index] as number),
+    units: text.length,
+    unitsPerSegment: boundaries.length === 0 ? single : concatenated,
+    characters: graphemes.length,
+    nonGsmCharacters: [...nonGsm],
+  };
+}
+
+/** Grapheme clusters, except that CR LF counts as two characters, as operators count it. */
+function splitGraphemes(text: string): string[] {
+  const graphemes: string[] = [];
+  for (const { segment } of graphemeSegmenter.segment(text)) {
+    if (segment === '\r\n') graphemes.push('\r', '\n');
+    else graphemes.push(segment);
+  }
+  return graphemes;
+}
+
+/**
+ * Packs items of the given costs into parts and returns the index of the first item of every part after the
+ * first. Only called when the total does not fit in one part. The first part is filled to `single`; when an
+ * item does not fit, the first part shrinks to `concatenated` and its overflow moves to the second part.
+ */
+function pack(costs: readonly number[], single: number, concatenated: number): number[] {
+  const starts: number[] = [];
+  let firstPartHasHeader = false;
+  let capacity = single;
+  let used = 0;
+  for (let i = 0; i < costs.length; i++) {
+    const cost = costs[i] as number;
+    if (capacity - used < cost) {
+      if (!firstPartHasHeader) {
+        firstPartHasHeader = true;
+        // The first part now carries the header: items beyond `concatenated` move, whole, to the next part.
+        let start = i;
+        let kept = used;
+        while (kept > concatenated && start > 0) {
+          start -= 1;
+          kept -= costs[start] as number;
+        }
+        starts.push(start);
+        used = used - kept;
+      } else {
+        starts.push(i);
+        used = 0;
+      }
+      capacity = concatenated;
+    }
+    used += cost;
+  }
+  return starts;
+}
+
+function cut(text: string, boundaries: readonly number[], offsetOf: (itemIndex: number) => number): string[] {
+  const parts: string[] = [];
+  let from = 0;
+  for (const boundary of boundaries) {
+    const to = offsetOf(boundary);
+    parts.push(text.slice(from, to));
+    from = to;
+  }
+  parts.push(text.slice(from));
+  return parts;
+}

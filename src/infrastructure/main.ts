@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config.js';
+import { buildContainer, createHttpApp } from './container.js';
+import { createLogger } from './logger.js';
+import { handleShutdownSignals, listen } from './server.js';
+import { readServiceIdentity } from './service-identity.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  process.on('unhandledRejection', (reason) => {
+    logger.error('unhandled rejection', { error: reason instanceof Error ? reason.stack : String(reason) });
+  });
+  if (config.providerDefaulted) {
+    logger.warn('SERVICE_PROVIDER is not set: using the sandbox, which sends nothing');
+  }
+  const container = buildContainer(config, () => logger);
+  const identity = readServiceIdentity();
+  let shuttingDown = false;
+  const app = createHttpApp(container, identity, () => shuttingDown);
+  const running = await listen(app, config.httpPort);
+  logger.info('listening', { port: running.port, provider: config.provider, version: identity.version });
+  handleShutdownSignals({
+    logger,
+    beginShutdown: () => {
+      shuttingDown = true;
+    },
+    close: () => running.close(config.providerTimeoutMs + 5000),
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

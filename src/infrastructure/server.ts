@@ -1,0 +1,64 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { Logger } from '../application/ports/logger.js';
+
+export interface RunningServer {
+  readonly server: http.Server;
+  readonly port: number;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes every connection. */
+  close(graceMs: number): Promise<void>;
+}
+
+export async function listen(app: Express, port: number, host?: string): Promise<RunningServer> {
+  const server = http.createServer(app);
+  // Behind a load balancer the idle timeout must outlive the balancer's, or it sees resets.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.listen(port, host);
+  await once(server, 'listening');
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    async close(graceMs: number) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      timer.unref();
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** SIGTERM or SIGINT: mark the service as shutting down, drain, exit 0. A second signal forces the exit. */
+export function handleShutdownSignals(options: {
+  logger: Logger;
+  beginShutdown: () => void;
+  close: () => Promise<void>;
+}): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      options.logger.warn('second signal: exiting now', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    options.beginShutdown();
+    options.logger.info('shutting down: finishing in-flight requests', { signal });
+    options
+      .close()
+      .then(() => {
+        options.logger.info('stopped');
+        process.exitCode = 0;
+      })
+      .catch((error: unknown) => {
+        options.logger.error('shutdown failed', { error: error instanceof Error ? error.message : String(error) });
+        process.exitCode = 1;
+      })
+      .finally(() => setImmediate(() => process.exit()));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
