@@ -73,6 +73,12 @@ const TWILIO_MAGIC_RECEIVERS: Readonly<Record<string, { code: number; message: s
   '+15005550009': { code: 21614, message: "'To' number is not a valid mobile number" },
 };
 
+const TWILIO_MAGIC_SENDERS: Readonly<Record<string, { code: number; message: string }>> = {
+  '+15005550001': { code: 21212, message: "The 'From' number is not a valid phone number, shortcode, or alphanumeric sender ID." },
+  '+15005550007': { code: 21606, message: "The 'From' phone number provided is not a valid message-capable Twilio phone number for this destination." },
+  '+15005550008': { code: 21611, message: "This 'From' number has exceeded the maximum number of queued messages." },
+};
+
 const TWILIO_MESSAGES = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
 const KALEYRA_MESSAGES = /^\/v1\/([^/]+)\/messages$/;
 
@@ -256,7 +262,7 @@ function answerTwilio(path: string, req: http.IncomingMessage, call: RecordedCal
   if (from === undefined || from === '') return fail(400, 21603, "A 'From' phone number is required.");
   if (body === undefined || body === '') return fail(400, 21602, 'Message body is required.');
   if (body.length > 1600) return fail(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
-  const magic = TWILIO_MAGIC_RECEIVERS[to];
+  const magic = TWILIO_MAGIC_SENDERS[from] ?? TWILIO_MAGIC_RECEIVERS[to];
   if (magic !== undefined) return fail(400, magic.code, magic.message);
   const sid = `SM${randomBytes(16).toString('hex')}`;
   const now = new Date().toUTCString().replace('GMT', '+0000');

@@ -12,9 +12,11 @@ import { SendSms } from '../application/send-sms.js';
 import { TOKENS } from '../application/tokens.js';
 import type { Config } from './config.js';
 
+/** Stand-ins a test or a batch job may supply instead of the configured ones. */
 export interface ContainerOverrides {
   readonly logger?: Logger;
   readonly clock?: Clock;
+  readonly gateway?: SmsGateway;
 }
 
 /** The composition root: the only place that knows which adapter backs which port. */
@@ -25,9 +27,9 @@ export function buildContainer(config: Config, createLogger: () => Logger, overr
   container.bind<Clock>(TOKENS.Clock).toConstantValue(overrides.clock ?? systemClock);
   container
     .bind<SmsGateway>(TOKENS.SmsGateway)
-    .toDynamicValue(() => createGateway(config, container.get<Clock>(TOKENS.Clock)))
+    .toDynamicValue(() => overrides.gateway ?? createGateway(config, container.get<Clock>(TOKENS.Clock)))
     .inSingletonScope();
-  if (config.provider === 'sandbox') {
+  if (config.provider === 'sandbox' && overrides.gateway === undefined) {
     container.bind<Outbox>(TOKENS.Outbox).toDynamicValue(() => container.get<SmsGateway>(TOKENS.SmsGateway) as SandboxSmsGateway);
   }
   container

@@ -13,6 +13,14 @@ export interface RunningServer {
 
 export async function listen(app: Express, port: number, host?: string): Promise<RunningServer> {
   const server = http.createServer(app);
+  const inFlight = new Set<http.ServerResponse>();
+  let closing = false;
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    // Once draining, each answer closes its connection, so a keep-alive client cannot hold shutdown open.
+    if (closing) res.shouldKeepAlive = false;
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
   // Behind a load balancer the idle timeout must outlive the balancer's, or it sees resets.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -22,6 +30,8 @@ export async function listen(app: Express, port: number, host?: string): Promise
     server,
     port: (server.address() as AddressInfo).port,
     async close(graceMs: number) {
+      closing = true;
+      for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);

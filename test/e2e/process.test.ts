@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import { startEmulator } from '../../emulator/provider-emulator.js';
+import { spawnService, waitUntilListening } from '../support/process.js';
+import { TEST_ACCOUNT_SID } from '../support/service.js';
+
+describe('the service process', function () {
+  this.timeout(30000);
+
+  it('exits 1 before listening, listing every configuration problem without echoing a secret', async () => {
+    const service = spawnService({
+      SERVICE_PROVIDER: 'twilio',
+      TWILIO_ACCOUNT_SID: 'not-a-sid-but-a-secret-123',
+      TWILIO_BASE_URL: 'http://203.0.113.5',
+      HTTP_PORT: 'eighty',
+    });
+    expect(await service.exited).to.equal(1);
+    const stderr = service.stderr();
+    expect(stderr).to.include('invalid configuration')
+      .and.include('TWILIO_ACCOUNT_SID must be')
+      .and.include('TWILIO_AUTH_TOKEN is required')
+      .and.include('TWILIO_BASE_URL must be')
+      .and.include('HTTP_PORT must be');
+    expect(stderr + service.stdout()).not.to.include('not-a-sid-but-a-secret-123');
+    expect(service.stdout()).not.to.include('listening');
+  });
+
+  it('refuses to start in production without SERVICE_PROVIDER', async () => {
+    const service = spawnService({ NODE_ENV: 'production', HTTP_PORT: '0' });
+    expect(await service.exited).to.equal(1);
+    expect(service.stderr()).to.include('SERVICE_PROVIDER is required when NODE_ENV=production');
+  });
+
+  it('starts on the sandbox when SERVICE_PROVIDER is unset, with a warning', async () => {
+    const service = spawnService({ HTTP_PORT: '0' });
+    try {
+      await waitUntilListening(service);
+      expect(service.stdout()).to.include('SERVICE_PROVIDER is not set: using the sandbox');
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`on ${signal} stops accepting, finishes the request in flight and exits 0`, async () => {
+      const emulator = await startEmulator({ latencyMs: 600 });
+      const service = spawnService({
+        SERVICE_PROVIDER: 'twilio',
+        TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN: 'token',
+        TWILIO_BASE_URL: emulator.url,
+        HTTP_PORT: '0',
+      });
+      try {
+        const port = await waitUntilListening(service);
+        const inFlight = fetch(`http://127.0.0.1:${port}/send`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ sender: '+15017122661', receiver: '+15558675310', body: 'in flight' }),
+        });
+        while (emulator.count() === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        service.child.kill(signal);
+        const response = await inFlight;
+        expect(response.status).to.equal(200);
+        expect(await service.exited).to.equal(0);
+        expect(service.stdout()).to.include('shutting down').and.include('"stopped"');
+        const refused = await fetch(`http://127.0.0.1:${port}/-/healthz`).then(() => 'answered', () => 'refused');
+        expect(refused).to.equal('refused');
+      } finally {
+        service.child.kill('SIGKILL');
+        await emulator.close();
+      }
+    });
+  }
+});

@@ -1,0 +1,15 @@
+import type { SendSmsCommand } from '../../src/application/send-sms.js';
+import { Sms } from '../../src/domain/sms.js';
+
+export function aSendCommand(overrides: Partial<Record<keyof SendSmsCommand, unknown>> = {}): SendSmsCommand {
+  return { sender: '+15017122661', receiver: '+15558675310', body: 'Your code is 123456', ...overrides };
+}
+
+export function anSms(overrides: Partial<Record<keyof SendSmsCommand, unknown>> = {}): Sms {
+  return Sms.create(aSendCommand(overrides));
+}
+
+/** A body of `count` repetitions of `unit`. */
+export function repeat(unit: string, count: number): string {
+  return unit.repeat(count);
+}

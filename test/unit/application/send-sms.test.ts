@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { MessageRejectedError, ProviderTimeoutError } from '../../../src/application/ports/sms-gateway.js';
+import { SendSms } from '../../../src/application/send-sms.js';
+import { InvalidReceiverError } from '../../../src/domain/errors.js';
+import { aSendCommand } from '../../support/builders.js';
+import { InMemorySmsGateway } from '../../support/in-memory-sms-gateway.js';
+import { RecordingLogger } from '../../support/log-capture.js';
+
+const ACCEPTED_AT = new Date('2021-08-13T12:53:52.959Z');
+
+function setUp(gateway = new InMemorySmsGateway()) {
+  const logger = new RecordingLogger();
+  const clock = { now: sinon.stub().returns(ACCEPTED_AT) };
+  return { gateway, logger, clock, sendSms: new SendSms(gateway, clock, logger) };
+}
+
+describe('SendSms', () => {
+  it('sends a valid message through the gateway and answers the provider receipt', async () => {
+    const { gateway, sendSms } = setUp();
+    const result = await sendSms.execute(aSendCommand({ body: 'Hello' }));
+    expect(gateway.sent).to.have.length(1);
+    expect(gateway.sent[0]?.receiver.value).to.equal('+15558675310');
+    expect(result).to.deep.equal({
+      sid: 'SM00000000000000000000000000000001',
+      status: 'queued',
+      numSegments: 1,
+      encoding: 'GSM-7',
+      dateEvent: ACCEPTED_AT,
+      provider: 'in-memory',
+    });
+  });
+
+  it('stamps dateEvent when the provider has accepted, not before', async () => {
+    const { gateway, clock, sendSms } = setUp();
+    const send = sinon.spy(gateway, 'send');
+    await sendSms.execute(aSendCommand());
+    expect(clock.now.calledAfter(send)).to.equal(true);
+  });
+
+  it("answers the provider's segment count when it gives a positive one", async () => {
+    const { sendSms } = setUp(new InMemorySmsGateway().answer({ numSegments: 3 }));
+    expect((await sendSms.execute(aSendCommand({ body: 'short' }))).numSegments).to.equal(3);
+  });
+
+  it("answers the domain's count when the provider gives none or zero", async () => {
+    for (const numSegments of [undefined, 0]) {
+      const { sendSms } = setUp(new InMemorySmsGateway().answer({ numSegments }));
+      expect((await sendSms.execute(aSendCommand({ body: 'a'.repeat(161) }))).numSegments).to.equal(2);
+    }
+  });
+
+  it('refuses an invalid message before any provider call', async () => {
+    const { gateway, sendSms } = setUp();
+    const send = sinon.spy(gateway, 'send');
+    await expectRejection(sendSms.execute(aSendCommand({ receiver: '0015558675310' })), InvalidReceiverError);
+    expect(send.called).to.equal(false);
+  });
+
+  it('passes a gateway error on unchanged and logs it without the phone number', async () => {
+    const rejection = new MessageRejectedError('in-memory', 'invalid number', { providerCode: 21211, providerStatus: 400 });
+    const { logger, sendSms } = setUp(new InMemorySmsGateway().failWith(rejection));
+    const error = await expectRejection(sendSms.execute(aSendCommand()), MessageRejectedError);
+    expect(error).to.equal(rejection);
+    const entry = logger.entries.find((e) => e.level === 'warn');
+    expect(entry?.fields).to.include({ provider: 'in-memory', error: 'MessageRejectedError', providerCode: 21211 });
+  });
+
+  it('never retries by itself: a timeout reaches the caller after one call', async () => {
+    const gateway = new InMemorySmsGateway().failWith(new ProviderTimeoutError('in-memory', 'late'));
+    const send = sinon.spy(gateway, 'send');
+    const { sendSms } = setUp(gateway);
+    await expectRejection(sendSms.execute(aSendCommand()), ProviderTimeoutError);
+    expect(send.callCount).to.equal(1);
+  });
+});
+
+async function expectRejection<T extends Error>(promise: Promise<unknown>, type: abstract new (...args: never[]) => T): Promise<T> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(type);
+    return error as T;
+  }
+  throw new Error(`expected a ${type.name}`);
+}

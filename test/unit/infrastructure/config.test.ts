@@ -1,0 +1,103 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../../src/infrastructure/config.js';
+
+const TWILIO = {
+  SERVICE_PROVIDER: 'twilio',
+  TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+  TWILIO_AUTH_TOKEN: 's3cr3t-token-value',
+};
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('defaults to the sandbox on port 3000, info logs and a 10 s provider timeout', () => {
+    expect(loadConfig({})).to.deep.include({
+      provider: 'sandbox',
+      providerDefaulted: true,
+      httpPort: 3000,
+      logLevel: 'info',
+      providerTimeoutMs: 10000,
+    });
+  });
+
+  it('returns a frozen object', () => {
+    expect(Object.isFrozen(loadConfig({}))).to.equal(true);
+  });
+
+  it('reads the Twilio settings, with the public API as default base URL', () => {
+    expect(loadConfig(TWILIO).twilio).to.deep.equal({
+      accountSid: TWILIO.TWILIO_ACCOUNT_SID,
+      authToken: TWILIO.TWILIO_AUTH_TOKEN,
+      baseUrl: 'https://api.twilio.com',
+    });
+  });
+
+  it('reads the Kaleyra settings, with DEFAULT as message type', () => {
+    const config = loadConfig({ SERVICE_PROVIDER: 'kaleyra', KALEYRA_API_KEY: 'key', KALEYRA_SID: 'HXAP123' });
+    expect(config.kaleyra).to.deep.equal({ baseUrl: 'https://api.kaleyra.io', apiKey: 'key', sid: 'HXAP123', messageType: 'DEFAULT' });
+  });
+
+  it('requires SERVICE_PROVIDER when NODE_ENV=production', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).to.deep.equal([
+      'SERVICE_PROVIDER is required when NODE_ENV=production (twilio or kaleyra; sandbox sends nothing)',
+    ]);
+  });
+
+  it('lists every problem at once', () => {
+    const problems = problemsOf({
+      SERVICE_PROVIDER: 'twilio',
+      TWILIO_ACCOUNT_SID: 'XX123',
+      HTTP_PORT: '70000',
+      LOG_LEVEL: 'loud',
+      PROVIDER_TIMEOUT_MS: 'soon',
+    });
+    expect(problems).to.have.length(5);
+    expect(problems.join('\n'))
+      .to.include('TWILIO_ACCOUNT_SID must be a Twilio account SID')
+      .and.include('HTTP_PORT must be a port number from 0 to 65535 (got "70000")')
+      .and.include('LOG_LEVEL must be one of')
+      .and.include('PROVIDER_TIMEOUT_MS must be a whole number')
+      .and.include('TWILIO_AUTH_TOKEN is required when SERVICE_PROVIDER=twilio');
+  });
+
+  it('names an unknown provider', () => {
+    expect(problemsOf({ SERVICE_PROVIDER: 'nexmo' })).to.deep.equal(['SERVICE_PROVIDER must be one of twilio, kaleyra, sandbox (got "nexmo")']);
+  });
+
+  it('never echoes a secret or a URL in its message', () => {
+    const message = problemsOf({
+      ...TWILIO,
+      TWILIO_ACCOUNT_SID: 'ACnot-a-sid-s3cr3t',
+      TWILIO_BASE_URL: 'http://user:hunter2@example.com',
+    }).join('\n');
+    expect(message).not.to.include('s3cr3t');
+    expect(message).not.to.include('hunter2');
+    expect(message).to.include('TWILIO_BASE_URL must be an https URL (http only for a loopback host)');
+  });
+
+  it('accepts plain http only for a loopback host', () => {
+    expect(loadConfig({ ...TWILIO, TWILIO_BASE_URL: 'http://127.0.0.1:4010/' }).twilio?.baseUrl).to.equal('http://127.0.0.1:4010');
+    expect(loadConfig({ ...TWILIO, TWILIO_BASE_URL: 'http://localhost:4010' }).twilio?.baseUrl).to.equal('http://localhost:4010');
+    expect(loadConfig({ ...TWILIO, TWILIO_BASE_URL: 'http://[::1]:4010' }).twilio?.baseUrl).to.equal('http://[::1]:4010');
+    expect(problemsOf({ ...TWILIO, TWILIO_BASE_URL: 'http://api.example.com' })).to.have.length(1);
+    expect(problemsOf({ SERVICE_PROVIDER: 'kaleyra', KALEYRA_API_KEY: 'k', KALEYRA_SID: 's', KALEYRA_BASE_URL: 'http://10.0.0.1' })).to.have.length(1);
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ HTTP_PORT: '', LOG_LEVEL: '' })).to.deep.include({ httpPort: 3000, logLevel: 'info' });
+  });
+
+  it('accepts the log levels of the service it replaces', () => {
+    for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) {
+      expect(loadConfig({ LOG_LEVEL: level }).logLevel).to.equal(level);
+    }
+  });
+});
