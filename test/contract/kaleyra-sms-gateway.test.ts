@@ -11,6 +11,7 @@ import {
 } from '../../src/application/ports/sms-gateway.js';
 import { KaleyraSmsGateway } from '../../src/adapters/kaleyra/kaleyra-sms-gateway.js';
 import { anSms } from '../support/builders.js';
+import { rejectionOf } from '../support/rejection.js';
 
 const API = 'https://api.kaleyra.io';
 const SID = 'HXAP1234567890IN';
@@ -33,15 +34,6 @@ function accepted(overrides: Record<string, unknown> = {}): Record<string, unkno
     error: {},
     ...overrides,
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<SmsGatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as SmsGatewayError;
-  }
-  throw new Error('expected the send to fail');
 }
 
 describe('KaleyraSmsGateway (contract)', () => {
@@ -74,7 +66,7 @@ describe('KaleyraSmsGateway (contract)', () => {
 
   it("maps a 400 to a rejection carrying Kaleyra's code and text", async () => {
     nock(API).post(PATH).reply(400, { code: 'E414', message: 'Invalid recipient number', error: {} });
-    const error = await failure(gateway().send(anSms()));
+    const error = await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
     expect(error).to.be.instanceOf(MessageRejectedError);
     expect(error.message).to.equal('Kaleyra rejected the message: Invalid recipient number (Kaleyra error E414)');
   });
@@ -82,7 +74,7 @@ describe('KaleyraSmsGateway (contract)', () => {
   for (const status of [401, 403, 404]) {
     it(`maps a ${status} to an authentication error that carries no secret`, async () => {
       nock(API).post(PATH).reply(status, { code: 'E401', message: `bad key ${API_KEY}` });
-      const error = await failure(gateway().send(anSms()));
+      const error = await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
       expect(error).to.be.instanceOf(ProviderAuthenticationError);
       expect(error.message).not.to.include(API_KEY);
     });
@@ -90,39 +82,39 @@ describe('KaleyraSmsGateway (contract)', () => {
 
   it('maps a 429 to rate limiting and keeps Retry-After', async () => {
     nock(API).post(PATH).reply(429, { code: 'E429', message: 'Too many requests' }, { 'Retry-After': '2' });
-    expect(await failure(gateway().send(anSms()))).to.be.instanceOf(ProviderRateLimitedError).and.include({ retryAfterSeconds: 2 });
+    expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.be.instanceOf(ProviderRateLimitedError).and.include({ retryAfterSeconds: 2 });
   });
 
   it('maps a 500 to a provider failure', async () => {
     nock(API).post(PATH).reply(500, 'Internal Server Error');
-    expect(await failure(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError).and.include({ providerStatus: 500 });
+    expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError).and.include({ providerStatus: 500 });
   });
 
   it('maps a 2xx whose error object is not empty to a provider failure', async () => {
     nock(API).post(PATH).reply(200, accepted({ error: { code: 'E900', message: 'Message could not be queued' } }));
-    const error = await failure(gateway().send(anSms()));
+    const error = await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
     expect(error).to.be.instanceOf(ProviderFailureError);
     expect(error.message).to.include('Message could not be queued');
   });
 
   it('maps an unparsable 2xx to a provider failure', async () => {
     nock(API).post(PATH).reply(200, '<html>oops</html>');
-    expect(await failure(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError);
+    expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError);
   });
 
   it('maps no answer within the timeout to a timeout, after one call', async () => {
     const scope = nock(API).post(PATH).times(2).delay(1000).reply(200, accepted());
-    expect(await failure(gateway(150).send(anSms()))).to.be.instanceOf(ProviderTimeoutError);
+    expect(await rejectionOf<SmsGatewayError>(gateway(150).send(anSms()))).to.be.instanceOf(ProviderTimeoutError);
     expect(scope.pendingMocks()).to.have.length(1);
   });
 
   it('maps a connection reset to a failure whose outcome is unknown', async () => {
     nock(API).post(PATH).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
-    expect(await failure(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError).and.include({ providerCode: 'ECONNRESET' });
+    expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError).and.include({ providerCode: 'ECONNRESET' });
   });
 
   it('maps a refused connection to unavailable', async () => {
     nock(API).post(PATH).replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
-    expect(await failure(gateway().send(anSms()))).to.be.instanceOf(ProviderUnavailableError);
+    expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.be.instanceOf(ProviderUnavailableError);
   });
 });

@@ -11,6 +11,7 @@ import {
 } from '../../src/application/ports/sms-gateway.js';
 import { TwilioSmsGateway } from '../../src/adapters/twilio/twilio-sms-gateway.js';
 import { anSms } from '../support/builders.js';
+import { rejectionOf } from '../support/rejection.js';
 
 const ACCOUNT_SID = `AC${'a1'.repeat(16)}`;
 const AUTH_TOKEN = 'twilio-auth-token-for-tests';
@@ -35,15 +36,6 @@ function created(overrides: Record<string, unknown> = {}): Record<string, unknow
     error_message: null,
     ...overrides,
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<SmsGatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as SmsGatewayError;
-  }
-  throw new Error('expected the send to fail');
 }
 
 describe('TwilioSmsGateway (contract)', () => {
@@ -86,7 +78,7 @@ describe('TwilioSmsGateway (contract)', () => {
 
   it("maps a 400 to a rejection carrying Twilio's code and text", async () => {
     nock(API).post(PATH).reply(400, { code: 21211, message: "The 'To' number +15558675310 is not a valid phone number.", more_info: 'x', status: 400 });
-    const error = await failure(gateway().send(anSms()));
+    const error = await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
     expect(error).to.be.instanceOf(MessageRejectedError);
     expect(error.message).to.equal("Twilio rejected the message: The 'To' number +15558675310 is not a valid phone number. (Twilio error 21211)");
     expect(error).to.include({ providerCode: 21211, providerStatus: 400 });
@@ -95,7 +87,7 @@ describe('TwilioSmsGateway (contract)', () => {
   for (const status of [401, 403, 404]) {
     it(`maps a ${status} to an authentication error that carries no secret`, async () => {
       nock(API).post(PATH).reply(status, { code: 20003, message: `Authenticate ${ACCOUNT_SID}`, status });
-      const error = await failure(gateway().send(anSms()));
+      const error = await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
       expect(error).to.be.instanceOf(ProviderAuthenticationError);
       expect(error.message).not.to.include(AUTH_TOKEN).and.not.to.include(ACCOUNT_SID);
     });
@@ -103,66 +95,66 @@ describe('TwilioSmsGateway (contract)', () => {
 
   it('maps a 429 to rate limiting and keeps Retry-After', async () => {
     nock(API).post(PATH).reply(429, { code: 20429, message: 'Too Many Requests', status: 429 }, { 'Retry-After': '7' });
-    const error = await failure(gateway().send(anSms()));
+    const error = await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
     expect(error).to.be.instanceOf(ProviderRateLimitedError);
     expect(error).to.include({ retryAfterSeconds: 7, providerCode: 20429 });
   });
 
   it('maps a 429 without Retry-After to rate limiting without a wait', async () => {
     nock(API).post(PATH).reply(429, { code: 20429, message: 'Too Many Requests', status: 429 });
-    const error = await failure(gateway().send(anSms()));
+    const error = await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
     expect(error).to.be.instanceOf(ProviderRateLimitedError).and.have.property('retryAfterSeconds', undefined);
   });
 
   it('makes exactly one call on a 429: the SDK does not retry on its own', async () => {
     const scope = nock(API).post(PATH).times(2).reply(429, { code: 20429, message: 'Too Many Requests', status: 429 });
-    await failure(gateway().send(anSms()));
+    await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
     expect(scope.pendingMocks()).to.have.length(1);
   });
 
   it('maps a 500 to a provider failure', async () => {
     nock(API).post(PATH).reply(500, { code: 20500, message: 'Internal Server Error', status: 500 });
-    expect(await failure(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError).and.include({ providerStatus: 500 });
+    expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError).and.include({ providerStatus: 500 });
   });
 
   it('maps a 2xx that carries an error object to a provider failure', async () => {
     nock(API).post(PATH).reply(200, { code: 30001, message: 'Queue overflow', status: 500 });
-    const error = await failure(gateway().send(anSms()));
+    const error = await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
     expect(error).to.be.instanceOf(ProviderFailureError);
     expect(error.message).to.include('Queue overflow').and.include('30001');
   });
 
   it('maps a 2xx reporting a failed message to a provider failure', async () => {
     nock(API).post(PATH).reply(201, created({ status: 'failed', error_code: 30007, error_message: 'Carrier violation' }));
-    expect(await failure(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError).and.include({ providerCode: 30007 });
+    expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError).and.include({ providerCode: 30007 });
   });
 
   it('maps an unparsable 2xx to a provider failure', async () => {
     nock(API).post(PATH).reply(201, '{"sid": "SM', { 'Content-Type': 'application/json' });
-    expect(await failure(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError);
+    expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError);
   });
 
   it('maps a 2xx without a sid to a provider failure', async () => {
     nock(API).post(PATH).reply(201, { status: 'queued' });
-    expect(await failure(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError);
+    expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError);
   });
 
   it('maps no answer within the timeout to a timeout, after one call', async () => {
     const scope = nock(API).post(PATH).times(2).delay(1000).reply(201, created());
-    const error = await failure(gateway(150).send(anSms()));
+    const error = await rejectionOf<SmsGatewayError>(gateway(150).send(anSms()));
     expect(error).to.be.instanceOf(ProviderTimeoutError);
     expect(scope.pendingMocks()).to.have.length(1);
   });
 
   it('maps a connection reset to a failure whose outcome is unknown', async () => {
     nock(API).post(PATH).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
-    const error = await failure(gateway().send(anSms()));
+    const error = await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
     expect(error).to.be.instanceOf(ProviderFailureError).and.include({ providerCode: 'ECONNRESET' });
     expect(error.message).to.include('may have been sent');
   });
 
   it('maps a refused connection to unavailable', async () => {
     nock(API).post(PATH).replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
-    expect(await failure(gateway().send(anSms()))).to.be.instanceOf(ProviderUnavailableError);
+    expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.be.instanceOf(ProviderUnavailableError);
   });
 });

@@ -3,15 +3,12 @@ import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Sms } from '../../domain/sms.js';
 import {
-  MessageRejectedError,
-  ProviderAuthenticationError,
   ProviderFailureError,
-  ProviderRateLimitedError,
   type SmsGateway,
   type SmsGatewayError,
   type SmsReceipt,
 } from '../../application/ports/sms-gateway.js';
-import { parseRetryAfter } from '../provider-http/retry-after.js';
+import { translateHttpAnswer } from '../provider-http/status-errors.js';
 import { translateTransportError } from '../provider-http/transport-errors.js';
 import type { KaleyraErrorBody, KaleyraMessageType, KaleyraSendResponse } from './kaleyra-api-types.js';
 
@@ -24,6 +21,7 @@ export interface KaleyraGatewayConfig {
 }
 
 const PROVIDER = 'kaleyra';
+const LABELS = { provider: PROVIDER, name: 'Kaleyra', credentialSettings: 'KALEYRA_API_KEY and KALEYRA_SID' };
 
 /** Sends through Kaleyra's SMS API v1 (`POST {base}/v1/{sid}/messages`, form fields, `api-key` header). */
 export class KaleyraSmsGateway implements SmsGateway {
@@ -86,27 +84,12 @@ function toReceipt(data: unknown): SmsReceipt {
 
 function translateHttpError(response: AxiosResponse<unknown>): SmsGatewayError {
   const body = (typeof response.data === 'object' && response.data !== null ? response.data : {}) as KaleyraErrorBody;
-  const code = typeof body.code === 'string' ? body.code : undefined;
-  const said = typeof body.message === 'string' && body.message !== '' ? body.message : describeError(body.error) ?? `HTTP ${response.status}`;
-  const details = { providerCode: code, providerStatus: response.status };
-  const codeSuffix = code === undefined ? '' : ` (Kaleyra error ${code})`;
-  if (response.status === 429) {
-    return new ProviderRateLimitedError(PROVIDER, `Kaleyra is rate limiting requests: ${said}${codeSuffix}`, {
-      ...details,
-      retryAfterSeconds: parseRetryAfter(response.headers['retry-after']),
-    });
-  }
-  if (response.status === 401 || response.status === 403 || response.status === 404) {
-    return new ProviderAuthenticationError(
-      PROVIDER,
-      `Kaleyra refused the service's credentials or account (HTTP ${response.status}${code === undefined ? '' : `, Kaleyra error ${code}`}); check KALEYRA_API_KEY and KALEYRA_SID`,
-      details,
-    );
-  }
-  if (response.status >= 400 && response.status < 500) {
-    return new MessageRejectedError(PROVIDER, `Kaleyra rejected the message: ${said}${codeSuffix}`, details);
-  }
-  return new ProviderFailureError(PROVIDER, `Kaleyra failed: ${said}${codeSuffix}`, details);
+  return translateHttpAnswer(LABELS, {
+    status: response.status,
+    code: typeof body.code === 'string' ? body.code : undefined,
+    message: typeof body.message === 'string' && body.message !== '' ? body.message : describeError(body.error),
+    retryAfterHeader: response.headers['retry-after'],
+  });
 }
 
 function describeError(error: unknown): string | undefined {

@@ -1,15 +1,12 @@
 import twilio from 'twilio';
 import type { Sms } from '../../domain/sms.js';
 import {
-  MessageRejectedError,
-  ProviderAuthenticationError,
   ProviderFailureError,
-  ProviderRateLimitedError,
   type SmsGateway,
   type SmsGatewayError,
   type SmsReceipt,
 } from '../../application/ports/sms-gateway.js';
-import { parseRetryAfter } from '../provider-http/retry-after.js';
+import { translateHttpAnswer } from '../provider-http/status-errors.js';
 import { translateTransportError } from '../provider-http/transport-errors.js';
 import { TwilioHttpError } from './twilio-api-types.js';
 import { TwilioHttpClient } from './twilio-http-client.js';
@@ -23,6 +20,7 @@ export interface TwilioGatewayConfig {
 }
 
 const PROVIDER = 'twilio';
+const LABELS = { provider: PROVIDER, name: 'Twilio', credentialSettings: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN' };
 // Statuses a just-created message can have that mean it will not be delivered.
 const FAILED_STATUSES = new Set(['failed', 'undelivered', 'canceled']);
 
@@ -78,30 +76,7 @@ export function translateTwilioError(error: unknown): SmsGatewayError {
 
 function translateHttpError(error: TwilioHttpError): SmsGatewayError {
   const { code, message } = error.errorBody;
-  const details = { providerCode: code, providerStatus: error.status };
-  const said = typeof message === 'string' && message !== '' ? message : `HTTP ${error.status}`;
-  const codeSuffix = code === undefined ? '' : ` (Twilio error ${code})`;
-  if (error.status >= 200 && error.status < 300) {
-    return new ProviderFailureError(PROVIDER, `Twilio reported an error in a ${error.status} answer: ${said}${codeSuffix}`, details);
-  }
-  if (error.status === 429) {
-    return new ProviderRateLimitedError(PROVIDER, `Twilio is rate limiting requests: ${said}${codeSuffix}`, {
-      ...details,
-      retryAfterSeconds: parseRetryAfter(error.headers['retry-after']),
-    });
-  }
-  if (error.status === 401 || error.status === 403 || error.status === 404) {
-    // Twilio's text for these can name the account; say only what an operator needs.
-    return new ProviderAuthenticationError(
-      PROVIDER,
-      `Twilio refused the service's credentials or account (HTTP ${error.status}${code === undefined ? '' : `, Twilio error ${code}`}); check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN`,
-      details,
-    );
-  }
-  if (error.status >= 400 && error.status < 500) {
-    return new MessageRejectedError(PROVIDER, `Twilio rejected the message: ${said}${codeSuffix}`, details);
-  }
-  return new ProviderFailureError(PROVIDER, `Twilio failed: ${said}${codeSuffix}`, details);
+  return translateHttpAnswer(LABELS, { status: error.status, code, message, retryAfterHeader: error.headers['retry-after'] });
 }
 
 function asCode(value: unknown): string | number | undefined {

@@ -6,6 +6,7 @@ import { InvalidReceiverError } from '../../../src/domain/errors.js';
 import { aSendCommand } from '../../support/builders.js';
 import { InMemorySmsGateway } from '../../support/in-memory-sms-gateway.js';
 import { RecordingLogger } from '../../support/log-capture.js';
+import { rejectionOf } from '../../support/rejection.js';
 
 const ACCEPTED_AT = new Date('2021-08-13T12:53:52.959Z');
 
@@ -53,14 +54,14 @@ describe('SendSms', () => {
   it('refuses an invalid message before any provider call', async () => {
     const { gateway, sendSms } = setUp();
     const send = sinon.spy(gateway, 'send');
-    await expectRejection(sendSms.execute(aSendCommand({ receiver: '0015558675310' })), InvalidReceiverError);
+    await rejectionOf(sendSms.execute(aSendCommand({ receiver: '0015558675310' })), InvalidReceiverError);
     expect(send.called).to.equal(false);
   });
 
   it('passes a gateway error on unchanged and logs it without the phone number', async () => {
     const rejection = new MessageRejectedError('in-memory', 'invalid number', { providerCode: 21211, providerStatus: 400 });
     const { logger, sendSms } = setUp(new InMemorySmsGateway().failWith(rejection));
-    const error = await expectRejection(sendSms.execute(aSendCommand()), MessageRejectedError);
+    const error = await rejectionOf(sendSms.execute(aSendCommand()), MessageRejectedError);
     expect(error).to.equal(rejection);
     const entry = logger.entries.find((e) => e.level === 'warn');
     expect(entry?.fields).to.include({ provider: 'in-memory', error: 'MessageRejectedError', providerCode: 21211 });
@@ -70,17 +71,7 @@ describe('SendSms', () => {
     const gateway = new InMemorySmsGateway().failWith(new ProviderTimeoutError('in-memory', 'late'));
     const send = sinon.spy(gateway, 'send');
     const { sendSms } = setUp(gateway);
-    await expectRejection(sendSms.execute(aSendCommand()), ProviderTimeoutError);
+    await rejectionOf(sendSms.execute(aSendCommand()), ProviderTimeoutError);
     expect(send.callCount).to.equal(1);
   });
 });
-
-async function expectRejection<T extends Error>(promise: Promise<unknown>, type: abstract new (...args: never[]) => T): Promise<T> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(type);
-    return error as T;
-  }
-  throw new Error(`expected a ${type.name}`);
-}
