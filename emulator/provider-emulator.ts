@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { calculateSegments } from '../src/domain/segments.js';
+// Twilio's own published calculator, so the emulator's num_segments is independent of the service's count.
+import { SegmentedMessage } from 'sms-segments-calculator';
 
 /**
  * A loopback stand-in for Twilio's and Kaleyra's send APIs, for tests, demos and benchmarks. It never sends
@@ -145,16 +146,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (path === '/__emulator/calls' && method === 'GET') {
       json(res, 200, { twilio: counts.twilio, kaleyra: counts.kaleyra, calls: recorded });
     } else if (path === '/__emulator/faults' && method === 'POST') {
-      try {
-        const rule = JSON.parse(raw) as FaultRule;
+      const rule = parseFaultRule(raw);
+      if (rule === undefined) json(res, 400, { message: 'body must be a fault rule: {"fault": {"kind": …}, "times"?: n, "provider"?: "twilio"|"kaleyra"}' });
+      else {
         rules.push(rule);
         json(res, 201, rule);
-      } catch {
-        json(res, 400, { message: 'body must be a JSON fault rule' });
       }
     } else if (path === '/__emulator/latency' && method === 'POST') {
-      latencyMs = Number((JSON.parse(raw) as { ms: number }).ms) || 0;
-      json(res, 200, { latencyMs });
+      const ms = Number((parseJson(raw) as { ms?: unknown } | undefined)?.ms);
+      if (!Number.isFinite(ms) || ms < 0) json(res, 400, { message: 'body must be {"ms": a number of milliseconds}' });
+      else {
+        latencyMs = ms;
+        json(res, 200, { latencyMs });
+      }
     } else if (path === '/__emulator/reset' && method === 'POST') {
       emulator.reset();
       json(res, 200, { reset: true });
@@ -196,6 +200,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
   };
   return emulator;
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A fault rule from a control request, or undefined when it is not one the emulator can apply. */
+export function parseFaultRule(raw: string): FaultRule | undefined {
+  const rule = parseJson(raw) as { fault?: Record<string, unknown>; times?: unknown; provider?: unknown } | undefined;
+  const fault = rule?.fault;
+  if (typeof fault !== 'object' || fault === null) return undefined;
+  const kindOk =
+    (fault.kind === 'status' && Number.isInteger(fault.status) && (fault.status as number) >= 200 && (fault.status as number) <= 599) ||
+    (fault.kind === 'delay' && typeof fault.ms === 'number' && fault.ms >= 0) ||
+    ['hang', 'reset', 'malformed', 'error-in-success'].includes(fault.kind as string);
+  const timesOk = rule?.times === undefined || (Number.isInteger(rule.times) && (rule.times as number) > 0);
+  const providerOk = rule?.provider === undefined || rule.provider === 'twilio' || rule.provider === 'kaleyra';
+  return kindOk && timesOk && providerOk ? (rule as FaultRule) : undefined;
 }
 
 function applyFault(fault: Fault, provider: ProviderName, call: RecordedCall, req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -280,7 +306,7 @@ function answerTwilio(path: string, req: http.IncomingMessage, call: RecordedCal
     from,
     messaging_service_sid: null,
     num_media: '0',
-    num_segments: String(calculateSegments(body).numSegments),
+    num_segments: String(new SegmentedMessage(body).segmentsCount),
     price: null,
     price_unit: 'USD',
     sid,

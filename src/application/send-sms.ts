@@ -31,12 +31,19 @@ export class SendSms {
 
   async execute(command: SendSmsCommand): Promise<SendSmsResult> {
     const sms = Sms.create(command);
+    this.logger.debug('sending sms', {
+      provider: this.gateway.provider,
+      encoding: sms.segments.encoding,
+      numSegments: sms.segments.numSegments,
+      senderKind: sms.sender.kind,
+    });
     const started = performance.now();
     const receipt = await this.gateway.send(sms).catch((error: unknown) => {
       if (error instanceof SmsGatewayError) {
         this.logger.warn('sms not accepted by provider', {
           provider: error.provider,
           error: error.name,
+          reason: error.message,
           providerCode: error.providerCode,
           providerStatus: error.providerStatus,
           receiver: sms.receiver.value,

@@ -17,6 +17,8 @@ const WINSTON_LEVEL: Record<Exclude<LogLevel, 'silent'>, string> = {
 };
 
 const PHONE_FIELDS = new Set(['receiver', 'sender', 'to', 'from']);
+// Identifiers that must reach the log as they are, or log lines could not be matched to requests and messages.
+const VERBATIM_FIELDS = new Set(['requestId', 'sid']);
 const DROPPED_FIELD = /^(body|text)$|token|secret|password|passwd|api[-_]?key|authorization|cookie/i;
 // A run of 7 to 15 digits, maybe after a plus, standing alone: how a phone number shows up inside a sentence.
 const PHONE_IN_TEXT = /(?<![A-Za-z0-9-])\+?[0-9]{7,15}(?![A-Za-z0-9-])/g;
@@ -24,6 +26,7 @@ const PHONE_IN_TEXT = /(?<![A-Za-z0-9-])\+?[0-9]{7,15}(?![A-Za-z0-9-])/g;
 /** Masks phone numbers and removes bodies and secrets from a log entry, wherever they are. */
 export function redact(value: unknown, key = ''): unknown {
   if (typeof value === 'string') {
+    if (VERBATIM_FIELDS.has(key)) return value;
     if (PHONE_FIELDS.has(key) && /^\+?[0-9]+$/.test(value)) return maskPhoneNumber(value);
     return value.replace(PHONE_IN_TEXT, (match) => maskPhoneNumber(match));
   }

@@ -11,6 +11,11 @@ export interface RunningServer {
   close(graceMs: number): Promise<void>;
 }
 
+const CLIENT_ERRORS: Readonly<Record<string, readonly [number, string]>> = {
+  HPE_HEADER_OVERFLOW: [431, 'the request headers are too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'the request was not received in time'],
+};
+
 export async function listen(app: Express, port: number, host?: string): Promise<RunningServer> {
   const server = http.createServer(app);
   const inFlight = new Set<http.ServerResponse>();
@@ -23,7 +28,21 @@ export async function listen(app: Express, port: number, host?: string): Promise
   });
   // Behind a load balancer the idle timeout must outlive the balancer's, or it sees resets.
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  // A client gets 10 s to send its headers and 15 s for its whole request (a 16 KiB body at most).
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
+  // Requests Node cannot even parse still get the documented JSON error shape.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'the request is not valid HTTP/1.1'];
+    const body = JSON.stringify({ statusCode: String(status), error: http.STATUS_CODES[status], message });
+    socket.end(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
   server.listen(port, host);
   await once(server, 'listening');
   return {

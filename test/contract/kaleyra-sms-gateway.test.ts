@@ -97,6 +97,13 @@ describe('KaleyraSmsGateway (contract)', () => {
     expect(error.message).to.include('Message could not be queued');
   });
 
+  it('maps a 2xx whose error is a plain text to a provider failure', async () => {
+    nock(API).post(PATH).reply(200, accepted({ error: 'Insufficient credits' }));
+    const error = await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
+    expect(error).to.be.instanceOf(ProviderFailureError);
+    expect(error.message).to.include('Insufficient credits');
+  });
+
   it('maps an unparsable 2xx to a provider failure', async () => {
     nock(API).post(PATH).reply(200, '<html>oops</html>');
     expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError);

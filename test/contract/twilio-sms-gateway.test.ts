@@ -66,10 +66,12 @@ describe('TwilioSmsGateway (contract)', () => {
     expect(await gateway().send(anSms())).to.include({ status: 'accepted', numSegments: 3 });
   });
 
-  it('leaves the count to the domain when num_segments is missing or zero', async () => {
-    nock(API).post(PATH).reply(201, created({ num_segments: '0' }));
-    expect(await gateway().send(anSms())).not.to.have.property('numSegments');
-  });
+  for (const numSegments of ['0', undefined, null, 'many']) {
+    it(`leaves the count to the domain when num_segments is ${String(numSegments)}`, async () => {
+      nock(API).post(PATH).reply(201, created({ num_segments: numSegments }));
+      expect(await gateway().send(anSms())).not.to.have.property('numSegments');
+    });
+  }
 
   it('takes a 202 as acceptance too', async () => {
     nock(API).post(PATH).reply(202, created());
@@ -151,6 +153,11 @@ describe('TwilioSmsGateway (contract)', () => {
     const error = await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
     expect(error).to.be.instanceOf(ProviderFailureError).and.include({ providerCode: 'ECONNRESET' });
     expect(error.message).to.include('may have been sent');
+  });
+
+  it('maps a DNS failure to unavailable', async () => {
+    nock(API).post(PATH).replyWithError({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND api.twilio.com' });
+    expect(await rejectionOf(gateway().send(anSms()))).to.be.instanceOf(ProviderUnavailableError);
   });
 
   it('maps a refused connection to unavailable', async () => {

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { startEmulator, type Emulator } from '../../emulator/provider-emulator.js';
 import { startService, twilioEnv, type RunningService } from '../support/service.js';
+import { VALID } from '../support/builders.js';
 
-const VALID = { sender: '+15017122661', receiver: '+15558675310', body: 'Your code is 123456' };
 
 describe('POST /send: the request contract (end to end, Twilio adapter → emulator)', () => {
   let emulator: Emulator;

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import request from 'supertest';
 import { startEmulator, type Emulator } from '../../emulator/provider-emulator.js';
 import { InMemorySmsGateway } from '../support/in-memory-sms-gateway.js';
 import { startService, TEST_AUTH_TOKEN, twilioEnv, type RunningService } from '../support/service.js';
+import { VALID } from '../support/builders.js';
 
-const VALID = { sender: '+15017122661', receiver: '+15558675310', body: 'Your code is 123456' };
 
 function expectErrorShape(body: unknown, status: number, error: string): void {
   expect(body).to.have.all.keys('statusCode', 'error', 'message');
@@ -62,6 +62,50 @@ describe('POST /send: every error answer (end to end)', () => {
       expectErrorShape(res.body, 415, 'Unsupported Media Type');
     });
 
+    it('answers 415 for JSON declared as UTF-16', async () => {
+      const res = await request(service.url).post('/send').set('Content-Type', 'application/json; charset=utf-16').send(JSON.stringify(VALID)).expect(415);
+      expectErrorShape(res.body, 415, 'Unsupported Media Type');
+    });
+
+    it('answers 415 for a compressed body', async () => {
+      const res = await request(service.url).post('/send').set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send(JSON.stringify(VALID)).expect(415);
+      expectErrorShape(res.body, 415, 'Unsupported Media Type');
+      expect(emulator.count()).to.equal(0);
+    });
+
+    it('answers 400 for a body that is not valid UTF-8, and sends nothing', async () => {
+      const bytes = Buffer.concat([Buffer.from('{"sender":"ACME","receiver":"+15558675310","body":"a'), Buffer.from([0xff, 0xfe]), Buffer.from('b"}')]);
+      const res = await fetch(`${service.url}/send`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: bytes });
+      expect(res.status).to.equal(400);
+      expect(await res.json()).to.deep.include({ message: 'the request body is not valid UTF-8' });
+      expect(emulator.count()).to.equal(0);
+    });
+
+    for (const json of ['null', '"a string"', '123', 'true', '[]']) {
+      it(`answers 400 "must be a JSON object" for the JSON value ${json}`, async () => {
+        const res = await request(service.url).post('/send').set('Content-Type', 'application/json').send(json).expect(400);
+        expect(res.body.message).to.equal('the request body must be a JSON object');
+      });
+    }
+
+    it('answers 400 naming the required fields for an empty body', async () => {
+      const res = await request(service.url).post('/send').set('Content-Type', 'application/json').send('').expect(400);
+      expect(res.body.message).to.equal('sender is required; receiver is required; body is required');
+    });
+
+    it('answers 400 in the JSON shape for a request that is not valid HTTP', async () => {
+      const { port } = new URL(service.url);
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write('POST /send HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'));
+        let data = '';
+        socket.on('data', (chunk) => (data += chunk.toString()));
+        socket.on('end', () => resolve(data));
+        socket.on('error', reject);
+      });
+      expect(raw).to.match(/^HTTP\/1\.1 400 Bad Request/);
+      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).to.include({ statusCode: '400', error: 'Bad Request' });
+    });
+
     it('answers 413 for a request body over 16 KiB', async () => {
       const res = await send({ ...VALID, body: 'a'.repeat(16 * 1024) }).expect(413);
       expectErrorShape(res.body, 413, 'Payload Too Large');
@@ -73,16 +117,27 @@ describe('POST /send: every error answer (end to end)', () => {
       expectErrorShape(res.body, 404, 'Not Found');
     });
 
-    for (const method of ['get', 'put', 'delete', 'patch'] as const) {
+    for (const method of ['get', 'put', 'delete', 'patch', 'options'] as const) {
       it(`answers 405 with Allow: POST for ${method.toUpperCase()} /send`, async () => {
         const res = await request(service.url)[method]('/send').expect(405).expect('Allow', 'POST');
         expectErrorShape(res.body, 405, 'Method Not Allowed');
       });
     }
+
+    it('answers 405 with Allow: POST for HEAD /send', async () => {
+      await request(service.url).head('/send').expect(405).expect('Allow', 'POST');
+    });
+
+    for (const path of ['/send/', '/SEND', '/send/x']) {
+      it(`answers 404 for POST ${path}, sending nothing`, async () => {
+        await request(service.url).post(path).set('Content-Type', 'application/json').send(JSON.stringify(VALID)).expect(404);
+        expect(emulator.count()).to.equal(0);
+      });
+    }
   });
 
   describe('the provider rejects the message: 400 with its code and text', () => {
-    const rejections: Array<[string, Partial<typeof VALID>, number]> = [
+    const rejections: Array<[string, Partial<Record<keyof typeof VALID, string>>, number]> = [
       ['an invalid receiver', { receiver: '+15005550001' }, 21211],
       ['an invalid sender', { sender: '+15005550001' }, 21212],
       ['a destination without geo permission', { receiver: '+15005550003' }, 21408],

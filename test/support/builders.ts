@@ -9,7 +9,6 @@ export function anSms(overrides: Partial<Record<keyof SendSmsCommand, unknown>> 
   return Sms.create(aSendCommand(overrides));
 }
 
-/** A body of `count` repetitions of `unit`. */
-export function repeat(unit: string, count: number): string {
-  return unit.repeat(count);
-}
+
+/** A `POST /send` body that every provider accepts. */
+export const VALID = Object.freeze({ sender: '+15017122661', receiver: '+15558675310', body: 'Your code is 123456' });

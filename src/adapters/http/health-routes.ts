@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { strictRouter } from './strict-router.js';
 import { sendError } from './error-middleware.js';
 
 export interface ServiceIdentity {
@@ -7,8 +7,8 @@ export interface ServiceIdentity {
 }
 
 /** Liveness, readiness and a check-up, all open. Readiness turns 503 once shutdown has begun. */
-export function healthRoutes(identity: ServiceIdentity, isShuttingDown: () => boolean): Router {
-  const router = Router();
+export function healthRoutes(identity: ServiceIdentity, isShuttingDown: () => boolean) {
+  const router = strictRouter();
   const ok = { status: 'OK', name: identity.name, version: identity.version };
   router.get('/-/healthz', (_req, res) => {
     res.json(ok);

@@ -1,10 +1,10 @@
-import { Router } from 'express';
+import { strictRouter } from './strict-router.js';
 import type { Outbox } from '../../application/ports/outbox.js';
 import { methodNotAllowed } from './json-body.js';
 
 /** What the sandbox provider accepted instead of sending, newest first. Mounted only when it is the provider. */
-export function sandboxRoutes(outbox: Outbox): Router {
-  const router = Router();
+export function sandboxRoutes(outbox: Outbox) {
+  const router = strictRouter();
   router.get('/sandbox/messages', (_req, res) => {
     res.json({ messages: outbox.list() });
   });

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { strictRouter } from './strict-router.js';
 import type { SendSms } from '../../application/send-sms.js';
 import { jsonBody, methodNotAllowed } from './json-body.js';
 import { logContextScope } from './request-context.js';
@@ -13,8 +13,8 @@ export interface SendResponse {
   status: string;
 }
 
-export function sendRoute(sendSms: SendSms): Router {
-  const router = Router();
+export function sendRoute(sendSms: SendSms) {
+  const router = strictRouter();
   const validate = compileValidator<SendRequest>(sendRequestSchema);
   router.post('/send', ...jsonBody(), logContextScope(), async (req, res) => {
     const request = validate(req.body);

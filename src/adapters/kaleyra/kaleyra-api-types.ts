@@ -7,7 +7,7 @@ export interface KaleyraSendResponse {
   totalCount?: number;
   data?: Array<{ message_id?: string; recipient?: string }>;
   /** Empty on success; carries the reason otherwise. */
-  error?: Record<string, unknown>;
+  error?: Record<string, unknown> | string;
 }
 
 /** Kaleyra's error body. */

@@ -93,6 +93,7 @@ function translateHttpError(response: AxiosResponse<unknown>): SmsGatewayError {
 }
 
 function describeError(error: unknown): string | undefined {
+  if (typeof error === 'string') return error === '' ? undefined : error;
   if (typeof error !== 'object' || error === null || Object.keys(error).length === 0) return undefined;
   const { message, code } = error as { message?: unknown; code?: unknown };
   if (typeof message === 'string') return typeof code === 'string' ? `${message} (${code})` : message;

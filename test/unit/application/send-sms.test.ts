@@ -58,13 +58,16 @@ describe('SendSms', () => {
     expect(send.called).to.equal(false);
   });
 
-  it('passes a gateway error on unchanged and logs it without the phone number', async () => {
+  it("passes a gateway error on unchanged and logs the provider's code and reason", async () => {
     const rejection = new MessageRejectedError('in-memory', 'invalid number', { providerCode: 21211, providerStatus: 400 });
     const { logger, sendSms } = setUp(new InMemorySmsGateway().failWith(rejection));
     const error = await rejectionOf(sendSms.execute(aSendCommand()), MessageRejectedError);
     expect(error).to.equal(rejection);
     const entry = logger.entries.find((e) => e.level === 'warn');
-    expect(entry?.fields).to.include({ provider: 'in-memory', error: 'MessageRejectedError', providerCode: 21211 });
+    expect(entry?.fields).to.include({ provider: 'in-memory', error: 'MessageRejectedError', providerCode: 21211, reason: 'invalid number' });
+    // The receiver goes in the field the Logger port masks; the body never goes at all.
+    expect(entry?.fields).to.have.property('receiver', '+15558675310');
+    expect(JSON.stringify(logger.entries)).not.to.include('Your code is');
   });
 
   it('never retries by itself: a timeout reaches the caller after one call', async () => {

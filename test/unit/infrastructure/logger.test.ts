@@ -37,6 +37,12 @@ describe('logger', () => {
     expect(redact('2026-12-03T19:50:43.657Z')).to.equal('2026-12-03T19:50:43.657Z');
   });
 
+  it('keeps request ids and sids verbatim, even when they are all digits', () => {
+    const { logger, output } = captureLogs();
+    logger.info('done', { requestId: '15558675310', sid: 'order_12345678' });
+    expect(JSON.parse(output())).to.include({ requestId: '15558675310', sid: 'order_12345678' });
+  });
+
   it('adds the fields of the current log context, such as the request id', () => {
     const { logger, output } = captureLogs();
     logContext.run({ requestId: 'req-1' }, () => logger.warn('inside'));
