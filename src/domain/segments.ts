@@ -1,3 +1,4 @@
+import { graphemeEnds } from './graphemes.js';
 import { GSM_SEPTETS } from './gsm-charset.js';
 
 export type Encoding = 'GSM-7' | 'UCS-2';
@@ -18,13 +19,9 @@ export interface MessageSegments {
   readonly units: number;
   /** What one part holds for this message: 160/153 septets or 70/67 units. */
   readonly unitsPerSegment: number;
-  /** Characters as a reader counts them: septets in GSM-7, user-perceived characters in UCS-2. */
-  readonly characters: number;
   /** Each distinct character (grapheme) that forced UCS-2, in order of first appearance. */
   readonly nonGsmCharacters: readonly string[];
 }
-
-const graphemeSegmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /** True when every code unit is in GSM 03.38, so the whole text can go as GSM-7. */
 export function isGsm7(text: string): boolean {
@@ -60,42 +57,31 @@ function splitGsm7(text: string): MessageSegments {
     segments: cut(text, boundaries, (index) => index),
     units,
     unitsPerSegment: boundaries.length === 0 ? single : concatenated,
-    characters: units,
     nonGsmCharacters: [],
   };
 }
 
 function splitUcs2(text: string): MessageSegments {
-  const graphemes = splitGraphemes(text);
-  const costs = graphemes.map((grapheme) => grapheme.length);
+  const ends = graphemeEnds(text);
+  const costs = new Array<number>(ends.length);
   const nonGsm = new Set<string>();
-  for (const grapheme of graphemes) {
-    if (grapheme.length > 1 || GSM_SEPTETS[grapheme.charCodeAt(0)] === 0) nonGsm.add(grapheme);
+  let from = 0;
+  for (let i = 0; i < ends.length; i++) {
+    const to = ends[i] as number;
+    costs[i] = to - from;
+    if (to - from > 1 || GSM_SEPTETS[text.charCodeAt(from)] === 0) nonGsm.add(text.slice(from, to));
+    from = to;
   }
   const { single, concatenated } = UNITS_PER_SEGMENT['UCS-2'];
   const boundaries = text.length <= single ? [] : pack(costs, single, concatenated);
-  const offsets = new Array<number>(graphemes.length + 1);
-  offsets[0] = 0;
-  for (let i = 0; i < graphemes.length; i++) offsets[i + 1] = (offsets[i] as number) + (costs[i] as number);
   return {
     encoding: 'UCS-2',
     numSegments: boundaries.length + 1,
-    segments: cut(text, boundaries, (index) => offsets[index] as number),
+    segments: cut(text, boundaries, (index) => (index === 0 ? 0 : (ends[index - 1] as number))),
     units: text.length,
     unitsPerSegment: boundaries.length === 0 ? single : concatenated,
-    characters: graphemes.length,
     nonGsmCharacters: [...nonGsm],
   };
-}
-
-/** Grapheme clusters, except that CR LF counts as two characters, as operators count it. */
-function splitGraphemes(text: string): string[] {
-  const graphemes: string[] = [];
-  for (const { segment } of graphemeSegmenter.segment(text)) {
-    if (segment === '\r\n') graphemes.push('\r', '\n');
-    else graphemes.push(segment);
-  }
-  return graphemes;
 }
 
 /**

@@ -1,0 +1,166 @@
+// Grapheme clusters (Unicode text segmentation, UAX #29) as the runtime's ICU draws them, with two fast paths
+// that give the same answer: characters that can never join a neighbour, and plain emoji sequences.
+
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+const STANDALONE_CATEGORY = /^[\p{L}\p{N}\p{P}\p{S}\p{Zs}]$/u;
+const CONTROL = /^\p{Cc}$/u;
+const JOINERS = /^[\p{Grapheme_Extend}\p{Emoji_Modifier}\p{Regional_Indicator}]$/u;
+const HANGUL_JAMO_AND_SYLLABLES = /^[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\uac00-\ud7a3]$/u;
+// Letters that are a SpacingMark (Thai SARA AM, Lao AM) or a Prepend (Malayalam dot reph).
+const JOINING_LETTERS = new Set([0x0e33, 0x0eb3, 0x0d4e]);
+// Brahmic scripts: their consonants join across a virama (GB9c) and some letters are Prepend or SpacingMark.
+const BRAHMIC_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0x0900, 0x0dff],
+  [0x0f00, 0x109f],
+  [0x1700, 0x1cff],
+  [0xa800, 0xabff],
+  [0x11000, 0x11fff],
+];
+const isBrahmic = (codePoint: number): boolean => BRAHMIC_RANGES.some(([from, to]) => codePoint >= from && codePoint <= to);
+
+const EXTENDED_PICTOGRAPHIC = /^\p{Extended_Pictographic}$/u;
+const EMOJI_MODIFIER = /^\p{Emoji_Modifier}$/u;
+const REGIONAL_INDICATOR = /^\p{Regional_Indicator}$/u;
+
+const enum Kind {
+  /** Never joins a neighbour: a boundary is certain between two of these (CR LF aside, which SMS splits). */
+  Standalone = 1,
+  /** Extended_Pictographic: an emoji that a ZWJ, a modifier or VS16 may extend. */
+  Pictographic = 2,
+  /** Emoji modifier (skin tone) or VS16: extends what precedes it. */
+  EmojiExtend = 3,
+  Zwj = 4,
+  RegionalIndicator = 5,
+  /** Anything else: only the segmenter knows. */
+  Other = 6,
+  /** A control character: a boundary on both sides, always (CR LF aside, which SMS splits). */
+  Control = 7,
+}
+
+const kinds = new Map<number, Kind>();
+
+function kindOf(codePoint: number): Kind {
+  let kind = kinds.get(codePoint);
+  if (kind !== undefined) return kind;
+  const character = String.fromCodePoint(codePoint);
+  if (CONTROL.test(character)) kind = Kind.Control;
+  else if (codePoint === 0x200d) kind = Kind.Zwj;
+  else if (codePoint === 0xfe0f || EMOJI_MODIFIER.test(character)) kind = Kind.EmojiExtend;
+  else if (REGIONAL_INDICATOR.test(character)) kind = Kind.RegionalIndicator;
+  else if (EXTENDED_PICTOGRAPHIC.test(character)) kind = Kind.Pictographic;
+  else if (
+    STANDALONE_CATEGORY.test(character) &&
+    !JOINERS.test(character) &&
+    !HANGUL_JAMO_AND_SYLLABLES.test(character) &&
+    !JOINING_LETTERS.has(codePoint) &&
+    !isBrahmic(codePoint) &&
+    !(codePoint >= 0xd800 && codePoint <= 0xdfff)
+  ) {
+    kind = Kind.Standalone;
+  } else kind = Kind.Other;
+  kinds.set(codePoint, kind);
+  return kind;
+}
+
+// Kinds of the BMP, filled in on first use so that start-up stays fast.
+const bmpKinds = new Uint8Array(0x10000);
+
+function kindAt(text: string, index: number): { kind: Kind; width: 1 | 2 } {
+  const unit = text.charCodeAt(index);
+  if (unit >= 0xd800 && unit <= 0xdbff && index + 1 < text.length) {
+    const low = text.charCodeAt(index + 1);
+    if (low >= 0xdc00 && low <= 0xdfff) return { kind: kindOf(((unit - 0xd800) << 10) + (low - 0xdc00) + 0x10000), width: 2 };
+  }
+  let kind = bmpKinds[unit] as Kind | 0;
+  if (kind === 0) {
+    kind = kindOf(unit);
+    bmpKinds[unit] = kind;
+  }
+  return { kind, width: 1 };
+}
+
+/** True when a grapheme boundary is certain between two characters of these kinds, whatever precedes them. */
+function certainBoundary(previous: Kind, next: Kind): boolean {
+  if (previous === Kind.Control || next === Kind.Control) return true;
+  if (next === Kind.Standalone) return previous !== Kind.Zwj && previous !== Kind.Other;
+  if (next === Kind.Pictographic || next === Kind.RegionalIndicator) {
+    return previous === Kind.Standalone || previous === Kind.Pictographic || previous === Kind.EmojiExtend;
+  }
+  return false;
+}
+
+/**
+ * End offsets of the text's grapheme clusters, CR LF counted as two. The text is cut where a boundary is
+ * certain; each stretch between cuts is one character, a plain emoji sequence, or goes to the segmenter.
+ */
+export function graphemeEnds(text: string): number[] {
+  const ends: number[] = [];
+  let start = 0;
+  let previous = Kind.Standalone;
+  let plainEmoji = true;
+  for (let i = 0; i < text.length; ) {
+    const { kind, width } = kindAt(text, i);
+    if (i > start && certainBoundary(previous, kind)) {
+      flush(text, start, i, plainEmoji, ends);
+      start = i;
+      plainEmoji = true;
+    }
+    // A stretch is plain emoji when only its first character may be something other than emoji parts.
+    if (i > start && (kind === Kind.Standalone || kind === Kind.Other)) plainEmoji = false;
+    if (kind === Kind.Other) plainEmoji = false;
+    previous = kind;
+    i += width;
+  }
+  if (start < text.length) flush(text, start, text.length, plainEmoji, ends);
+  return ends;
+}
+
+function flush(text: string, from: number, to: number, plainEmoji: boolean, ends: number[]): void {
+  if (to - from === 1) ends.push(to);
+  else if (plainEmoji) emojiEnds(text, from, to, ends);
+  else segmenterEnds(text, from, to, ends);
+}
+
+/**
+ * Boundaries inside a stretch made only of emoji, modifiers, VS16, ZWJ and regional indicators (after an
+ * optional standalone character), by UAX #29 rules GB9 (× Extend, × ZWJ), GB11 (Extended_Pictographic Extend*
+ * ZWJ × Extended_Pictographic) and GB12/13 (regional indicators pair up).
+ */
+function emojiEnds(text: string, from: number, to: number, ends: number[]): void {
+  let previous: Kind | undefined;
+  let pictographicExtended = false; // the characters just before are Extended_Pictographic Extend*
+  let zwjAfterPictographic = false; // ... followed by a ZWJ
+  let regionalIndicators = 0; // regional indicators in a row just before
+  for (let i = from; i < to; ) {
+    const { kind, width } = kindAt(text, i);
+    const joins =
+      previous !== undefined &&
+      (kind === Kind.EmojiExtend ||
+        kind === Kind.Zwj ||
+        (kind === Kind.Pictographic && previous === Kind.Zwj && zwjAfterPictographic) ||
+        (kind === Kind.RegionalIndicator && regionalIndicators % 2 === 1));
+    if (previous !== undefined && !joins) ends.push(i);
+    zwjAfterPictographic = kind === Kind.Zwj && pictographicExtended;
+    pictographicExtended = kind === Kind.Pictographic || (kind === Kind.EmojiExtend && pictographicExtended);
+    regionalIndicators = kind === Kind.RegionalIndicator ? regionalIndicators + 1 : 0;
+    previous = kind;
+    i += width;
+  }
+  ends.push(to);
+}
+
+function segmenterEnds(text: string, from: number, to: number, ends: number[]): void {
+  for (const { index, segment } of segmenter.segment(text.slice(from, to))) {
+    const end = from + index + segment.length;
+    if (segment === '\r\n') ends.push(end - 1);
+    ends.push(end);
+  }
+}
+
+/** Reference segmentation without the fast paths: what graphemeEnds must always equal. */
+export function graphemeEndsSlowly(text: string): number[] {
+  const ends: number[] = [];
+  segmenterEnds(text, 0, text.length, ends);
+  return ends;
+}
