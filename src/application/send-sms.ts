@@ -1,4 +1,5 @@
 import type { Encoding } from '../domain/segments.js';
+import { TooManySegmentsError } from '../domain/errors.js';
 import { Sms } from '../domain/sms.js';
 import type { Clock } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
@@ -8,7 +9,19 @@ export interface SendSmsCommand {
   readonly sender: unknown;
   readonly receiver: unknown;
   readonly body: unknown;
+  /** Overrides the deployment's Smart Encoding default for this message. */
+  readonly smartEncoding?: boolean;
 }
+
+/** What a deployment allows and prefers for every message. */
+export interface SendPolicy {
+  /** Smart Encoding when a command does not say. */
+  readonly smartEncoding: boolean;
+  /** Refuse a message that needs more parts than this, before any provider call. */
+  readonly maxSegments?: number;
+}
+
+export const DEFAULT_SEND_POLICY: SendPolicy = { smartEncoding: false };
 
 export interface SendSmsResult {
   readonly sid: string;
@@ -27,10 +40,12 @@ export class SendSms {
     private readonly gateway: SmsGateway,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly policy: SendPolicy = DEFAULT_SEND_POLICY,
   ) {}
 
   async execute(command: SendSmsCommand): Promise<SendSmsResult> {
-    const sms = Sms.create(command);
+    const sms = Sms.create(command, { smartEncoding: command.smartEncoding ?? this.policy.smartEncoding });
+    enforceSegmentCap(sms, this.policy.maxSegments);
     this.logger.debug('sending sms', {
       provider: this.gateway.provider,
       encoding: sms.segments.encoding,
@@ -73,4 +88,12 @@ export class SendSms {
       provider: this.gateway.provider,
     };
   }
+}
+
+function enforceSegmentCap(sms: Sms, maxSegments: number | undefined): void {
+  const { numSegments, encoding, nonGsmCharacters } = sms.segments;
+  if (maxSegments === undefined || numSegments <= maxSegments) return;
+  const culprits = nonGsmCharacters.slice(0, 5).map((character) => JSON.stringify(character)).join(' ');
+  const detail = encoding === 'UCS-2' ? ` as UCS-2 (forced by ${culprits})` : ' as GSM-7';
+  throw new TooManySegmentsError(numSegments, maxSegments, detail);
 }

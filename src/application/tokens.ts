@@ -6,4 +6,5 @@ export const TOKENS = {
   SmsGateway: Symbol.for('SmsGateway'),
   Outbox: Symbol.for('Outbox'),
   SendSms: Symbol.for('SendSms'),
+  PreviewSegments: Symbol.for('PreviewSegments'),
 } as const;

@@ -19,3 +19,15 @@ export class InvalidSenderError extends DomainError {
 export class InvalidBodyError extends DomainError {
   readonly code = 'SMS.INVALID_BODY';
 }
+
+export class TooManySegmentsError extends DomainError {
+  readonly code = 'SMS.TOO_MANY_SEGMENTS';
+
+  constructor(
+    readonly numSegments: number,
+    readonly maxSegments: number,
+    detail: string,
+  ) {
+    super(`body needs ${numSegments} segments${detail}, more than the maximum of ${maxSegments}`);
+  }
+}

@@ -18,6 +18,10 @@ export interface Config {
     readonly messageType: KaleyraMessageType;
   };
   readonly providerTimeoutMs: number;
+  /** Smart Encoding for messages that do not say. */
+  readonly smartEncoding: boolean;
+  /** Refuse messages needing more parts; none when unset. */
+  readonly maxSegments?: number;
   readonly httpPort: number;
   readonly logLevel: LogLevel;
 }
@@ -61,6 +65,8 @@ const KEYS: Readonly<Record<string, KeySpec>> = {
     rule: 'must be a whole number of milliseconds from 1 to 600000',
     echo: true,
   },
+  SMART_ENCODING: { schema: { type: 'boolean' }, rule: 'must be true or false', echo: true },
+  MAX_SEGMENTS: { schema: { type: 'integer', minimum: 1, maximum: 100 }, rule: 'must be a whole number from 1 to 100', echo: true },
   HTTP_PORT: { schema: { type: 'integer', minimum: 0, maximum: 65535 }, rule: 'must be a port number from 0 to 65535', echo: true },
   LOG_LEVEL: { schema: { enum: [...LOG_LEVELS] }, rule: `must be one of ${LOG_LEVELS.join(', ')}`, echo: true },
 };
@@ -120,6 +126,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           }
         : undefined,
     providerTimeoutMs: (raw.PROVIDER_TIMEOUT_MS as number | undefined) ?? 10000,
+    smartEncoding: (raw.SMART_ENCODING as boolean | undefined) ?? false,
+    maxSegments: raw.MAX_SEGMENTS as number | undefined,
     httpPort: (raw.HTTP_PORT as number | undefined) ?? 3000,
     logLevel: (raw.LOG_LEVEL as LogLevel | undefined) ?? 'info',
   });

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../application/ports/clock.js';
 import type { Logger } from '../application/ports/logger.js';
 import type { Outbox } from '../application/ports/outbox.js';
 import type { SmsGateway } from '../application/ports/sms-gateway.js';
+import { PreviewSegments } from '../application/preview-segments.js';
 import { SendSms } from '../application/send-sms.js';
 import { TOKENS } from '../application/tokens.js';
 import type { Config } from './config.js';
@@ -40,9 +41,13 @@ export function buildContainer(config: Config, createLogger: () => Logger, overr
           container.get<SmsGateway>(TOKENS.SmsGateway),
           container.get<Clock>(TOKENS.Clock),
           container.get<Logger>(TOKENS.Logger),
+          { smartEncoding: config.smartEncoding, maxSegments: config.maxSegments },
         ),
     )
     .inSingletonScope();
+  container
+    .bind<PreviewSegments>(TOKENS.PreviewSegments)
+    .toConstantValue(new PreviewSegments({ smartEncoding: config.smartEncoding }));
   return container;
 }
 
@@ -63,6 +68,7 @@ function createGateway(config: Config, clock: Clock): SmsGateway {
 export function createHttpApp(container: Container, identity: ServiceIdentity, isShuttingDown: () => boolean) {
   return createApp({
     sendSms: container.get<SendSms>(TOKENS.SendSms),
+    previewSegments: container.get<PreviewSegments>(TOKENS.PreviewSegments),
     logger: container.get<Logger>(TOKENS.Logger),
     identity,
     isShuttingDown,

@@ -1,11 +1,11 @@
 import type { SendSmsCommand } from '../../src/application/send-sms.js';
 import { Sms } from '../../src/domain/sms.js';
 
-export function aSendCommand(overrides: Partial<Record<keyof SendSmsCommand, unknown>> = {}): SendSmsCommand {
+export function aSendCommand(overrides: Partial<SendSmsCommand> = {}): SendSmsCommand {
   return { sender: '+15017122661', receiver: '+15558675310', body: 'Your code is 123456', ...overrides };
 }
 
-export function anSms(overrides: Partial<Record<keyof SendSmsCommand, unknown>> = {}): Sms {
+export function anSms(overrides: Partial<SendSmsCommand> = {}): Sms {
   return Sms.create(aSendCommand(overrides));
 }
 

@@ -1,16 +1,19 @@
 import express, { type Express } from 'express';
 import type { Logger } from '../../application/ports/logger.js';
 import type { Outbox } from '../../application/ports/outbox.js';
+import type { PreviewSegments } from '../../application/preview-segments.js';
 import type { SendSms } from '../../application/send-sms.js';
 import { errorMiddleware } from './error-middleware.js';
 import { healthRoutes, type ServiceIdentity } from './health-routes.js';
 import { HttpError } from './http-error.js';
 import { requestLogging } from './request-context.js';
 import { sandboxRoutes } from './sandbox-routes.js';
+import { segmentsRoute } from './segments-route.js';
 import { sendRoute } from './send-route.js';
 
 export interface AppDependencies {
   readonly sendSms: SendSms;
+  readonly previewSegments: PreviewSegments;
   readonly logger: Logger;
   readonly identity: ServiceIdentity;
   /** True once shutdown has begun: readiness then answers 503. */
@@ -28,6 +31,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestLogging(deps.logger));
   app.use(healthRoutes(deps.identity, deps.isShuttingDown));
   app.use(sendRoute(deps.sendSms));
+  app.use(segmentsRoute(deps.previewSegments));
   if (deps.outbox !== undefined) app.use(sandboxRoutes(deps.outbox));
   app.use((req, _res, next) => {
     next(new HttpError(404, `route ${req.method} ${req.path} not found`));

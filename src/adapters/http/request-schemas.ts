@@ -2,6 +2,19 @@ import { MAX_BODY_LENGTH } from '../../domain/message-body.js';
 import { E164_PATTERN } from '../../domain/phone-number.js';
 import { ALPHANUMERIC_SENDER_PATTERN } from '../../domain/sender-id.js';
 
+const SMART_ENCODING_PROPERTY = {
+  type: 'boolean',
+  description: 'Replace look-alike characters (curly quotes, dashes, unusual spaces…) with GSM-7 ones when that takes the message out of UCS-2. Default: SMART_ENCODING',
+} as const;
+
+const BODY_PROPERTY = {
+  type: 'string',
+  minLength: 1,
+  maxLength: MAX_BODY_LENGTH,
+  description: 'Text of the message, 1 to 1600 UTF-16 code units',
+  examples: ['Your code is 123456'],
+} as const;
+
 /** `POST /send` body. The patterns are the domain's own, so the schema and the domain cannot drift apart. */
 export const sendRequestSchema = {
   $id: 'SendRequest',
@@ -21,13 +34,8 @@ export const sendRequestSchema = {
       description: 'E.164 number of the recipient',
       examples: ['+15558675310'],
     },
-    body: {
-      type: 'string',
-      minLength: 1,
-      maxLength: MAX_BODY_LENGTH,
-      description: 'Text of the message, 1 to 1600 UTF-16 code units',
-      examples: ['Your code is 123456'],
-    },
+    body: BODY_PROPERTY,
+    smartEncoding: SMART_ENCODING_PROPERTY,
   },
 } as const;
 
@@ -35,4 +43,22 @@ export interface SendRequest {
   sender: string;
   receiver: string;
   body: string;
+  smartEncoding?: boolean;
+}
+
+/** `POST /segments` body: the same body rule as `/send`. */
+export const segmentsRequestSchema = {
+  $id: 'SegmentsRequest',
+  type: 'object',
+  additionalProperties: false,
+  required: ['body'],
+  properties: {
+    body: BODY_PROPERTY,
+    smartEncoding: SMART_ENCODING_PROPERTY,
+  },
+} as const;
+
+export interface SegmentsRequest {
+  body: string;
+  smartEncoding?: boolean;
 }

@@ -3,7 +3,7 @@ import type { SendSms } from '../../application/send-sms.js';
 import { jsonBody, methodNotAllowed } from './json-body.js';
 import { logContextScope } from './request-context.js';
 import { compileValidator } from './request-validation.js';
-import { sendRequestSchema, type SendRequest } from './send-request-schema.js';
+import { sendRequestSchema, type SendRequest } from './request-schemas.js';
 
 /** The documented 200 answer of `POST /send`: every value a string. */
 export interface SendResponse {

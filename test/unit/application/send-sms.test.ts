@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { MessageRejectedError, ProviderTimeoutError } from '../../../src/application/ports/sms-gateway.js';
-import { SendSms } from '../../../src/application/send-sms.js';
-import { InvalidReceiverError } from '../../../src/domain/errors.js';
+import { SendSms, type SendPolicy } from '../../../src/application/send-sms.js';
+import { InvalidReceiverError, TooManySegmentsError } from '../../../src/domain/errors.js';
 import { aSendCommand } from '../../support/builders.js';
 import { InMemorySmsGateway } from '../../support/in-memory-sms-gateway.js';
 import { RecordingLogger } from '../../support/log-capture.js';
@@ -10,10 +10,10 @@ import { rejectionOf } from '../../support/rejection.js';
 
 const ACCEPTED_AT = new Date('2021-08-13T12:53:52.959Z');
 
-function setUp(gateway = new InMemorySmsGateway()) {
+function setUp(gateway = new InMemorySmsGateway(), policy?: SendPolicy) {
   const logger = new RecordingLogger();
   const clock = { now: sinon.stub().returns(ACCEPTED_AT) };
-  return { gateway, logger, clock, sendSms: new SendSms(gateway, clock, logger) };
+  return { gateway, logger, clock, sendSms: new SendSms(gateway, clock, logger, policy) };
 }
 
 describe('SendSms', () => {
@@ -76,5 +76,58 @@ describe('SendSms', () => {
     const { sendSms } = setUp(gateway);
     await rejectionOf(sendSms.execute(aSendCommand()), ProviderTimeoutError);
     expect(send.callCount).to.equal(1);
+  });
+
+  describe('Smart Encoding', () => {
+    const CURLY = `It\u2019s ${'a'.repeat(70)}`;
+
+    it('sends the replaced text and counts its parts when the command asks for it', async () => {
+      const { gateway, sendSms } = setUp();
+      const result = await sendSms.execute(aSendCommand({ body: CURLY, smartEncoding: true }));
+      expect(gateway.sent[0]?.body.value).to.equal(`It's ${'a'.repeat(70)}`);
+      expect(result).to.include({ encoding: 'GSM-7', numSegments: 1 });
+    });
+
+    it('follows the deployment default when the command does not say', async () => {
+      const { gateway, sendSms } = setUp(undefined, { smartEncoding: true });
+      await sendSms.execute(aSendCommand({ body: CURLY }));
+      expect(gateway.sent[0]?.body.value).to.equal(`It's ${'a'.repeat(70)}`);
+    });
+
+    it('lets a command turn the deployment default off', async () => {
+      const { gateway, sendSms } = setUp(undefined, { smartEncoding: true });
+      const result = await sendSms.execute(aSendCommand({ body: CURLY, smartEncoding: false }));
+      expect(gateway.sent[0]?.body.value).to.equal(CURLY);
+      expect(result).to.include({ encoding: 'UCS-2', numSegments: 2 });
+    });
+  });
+
+  describe('the segment cap', () => {
+    it('refuses a message needing more parts than maxSegments, before any provider call', async () => {
+      const { gateway, sendSms } = setUp(undefined, { smartEncoding: false, maxSegments: 2 });
+      const send = sinon.spy(gateway, 'send');
+      const error = await rejectionOf(sendSms.execute(aSendCommand({ body: 'a'.repeat(307) })), TooManySegmentsError);
+      expect(error.message).to.equal('body needs 3 segments as GSM-7, more than the maximum of 2');
+      expect(error).to.include({ code: 'SMS.TOO_MANY_SEGMENTS', numSegments: 3, maxSegments: 2 });
+      expect(send.called).to.equal(false);
+    });
+
+    it('names the characters that forced UCS-2 when they are why', async () => {
+      const { sendSms } = setUp(undefined, { smartEncoding: false, maxSegments: 1 });
+      const error = await rejectionOf(sendSms.execute(aSendCommand({ body: `${'a'.repeat(80)}\u2019` })), TooManySegmentsError);
+      expect(error.message).to.equal('body needs 2 segments as UCS-2 (forced by "\u2019"), more than the maximum of 1');
+    });
+
+    it('sends a message at the cap', async () => {
+      const { gateway, sendSms } = setUp(undefined, { smartEncoding: false, maxSegments: 2 });
+      await sendSms.execute(aSendCommand({ body: 'a'.repeat(306) }));
+      expect(gateway.sent).to.have.length(1);
+    });
+
+    it('counts the text actually sent: Smart Encoding can bring a message under the cap', async () => {
+      const { gateway, sendSms } = setUp(undefined, { smartEncoding: true, maxSegments: 1 });
+      await sendSms.execute(aSendCommand({ body: `${'a'.repeat(80)}\u2019` }));
+      expect(gateway.sent).to.have.length(1);
+    });
   });
 });

@@ -100,4 +100,17 @@ describe('loadConfig', () => {
       expect(loadConfig({ LOG_LEVEL: level }).logLevel).to.equal(level);
     }
   });
+
+  it('reads SMART_ENCODING as true or false, off by default', () => {
+    expect(loadConfig({}).smartEncoding).to.equal(false);
+    expect(loadConfig({ SMART_ENCODING: 'true' }).smartEncoding).to.equal(true);
+    expect(problemsOf({ SMART_ENCODING: 'yes' })).to.deep.equal(['SMART_ENCODING must be true or false (got "yes")']);
+  });
+
+  it('reads MAX_SEGMENTS as a whole number from 1, no cap by default', () => {
+    expect(loadConfig({}).maxSegments).to.equal(undefined);
+    expect(loadConfig({ MAX_SEGMENTS: '3' }).maxSegments).to.equal(3);
+    expect(problemsOf({ MAX_SEGMENTS: '0' })).to.have.length(1);
+    expect(problemsOf({ MAX_SEGMENTS: '2.5' })).to.have.length(1);
+  });
 });
