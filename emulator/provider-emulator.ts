@@ -56,6 +56,10 @@ export interface EmulatorOptions {
 export interface Emulator {
   readonly url: string;
   readonly port: number;
+  /** Balance calls received since start or the last reset, per provider. */
+  balanceCount(provider: ProviderName): number;
+  /** The balance each provider reports (100 at start), or 'error' to answer 500. */
+  setBalance(provider: ProviderName, amount: number | 'error'): void;
   /** Number of send calls received since start or the last reset, per provider. */
   count(provider?: ProviderName): number;
   calls(provider?: ProviderName): readonly RecordedCall[];
@@ -82,6 +86,8 @@ const TWILIO_MAGIC_SENDERS: Readonly<Record<string, { code: number; message: str
 
 const TWILIO_MESSAGES = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
 const KALEYRA_MESSAGES = /^\/v1\/([^/]+)\/messages$/;
+const TWILIO_BALANCE = /^\/2010-04-01\/Accounts\/([^/]+)\/Balance\.json$/;
+const KALEYRA_BALANCE = /^\/api\/v1\/([^/]+)\/billing$/;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   let latencyMs = options.latencyMs ?? 0;
@@ -89,6 +95,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let rules: FaultRule[] = [];
   let recorded: RecordedCall[] = [];
   const counts: Record<ProviderName, number> = { twilio: 0, kaleyra: 0 };
+  const balanceCounts: Record<ProviderName, number> = { twilio: 0, kaleyra: 0 };
+  const balances: Record<ProviderName, number | 'error'> = { twilio: 100, kaleyra: 100 };
   const sockets = new Set<Socket>();
 
   const takeFault = (provider: ProviderName): Fault | undefined => {
@@ -106,6 +114,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
       if (path.startsWith('/__emulator/')) {
         control(path, req.method ?? 'GET', raw, res);
+        return;
+      }
+      if (req.method === 'GET' && (TWILIO_BALANCE.test(path) || KALEYRA_BALANCE.test(path))) {
+        const balanceProvider: ProviderName = TWILIO_BALANCE.test(path) ? 'twilio' : 'kaleyra';
+        balanceCounts[balanceProvider] += 1;
+        answerBalance(balanceProvider, path, balances[balanceProvider], req, res, options);
         return;
       }
       const provider: ProviderName | undefined = TWILIO_MESSAGES.test(path)
@@ -144,7 +158,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const control = (path: string, method: string, raw: string, res: http.ServerResponse): void => {
     if (path === '/__emulator/calls' && method === 'GET') {
-      json(res, 200, { twilio: counts.twilio, kaleyra: counts.kaleyra, calls: recorded });
+      json(res, 200, { twilio: counts.twilio, kaleyra: counts.kaleyra, balanceCalls: balanceCounts, calls: recorded });
     } else if (path === '/__emulator/faults' && method === 'POST') {
       const rule = parseFaultRule(raw);
       if (rule === undefined) json(res, 400, { message: 'body must be a fault rule: {"fault": {"kind": …}, "times"?: n, "provider"?: "twilio"|"kaleyra"}' });
@@ -158,6 +172,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       else {
         latencyMs = ms;
         json(res, 200, { latencyMs });
+      }
+    } else if (path === '/__emulator/balance' && method === 'POST') {
+      const body = parseJson(raw) as { provider?: unknown; amount?: unknown } | undefined;
+      const provider = body?.provider;
+      const amount = body?.amount;
+      if ((provider !== 'twilio' && provider !== 'kaleyra') || (amount !== 'error' && typeof amount !== 'number')) {
+        json(res, 400, { message: 'body must be {"provider": "twilio"|"kaleyra", "amount": a number or "error"}' });
+      } else {
+        balances[provider] = amount;
+        json(res, 200, { provider, amount });
       }
     } else if (path === '/__emulator/reset' && method === 'POST') {
       emulator.reset();
@@ -180,6 +204,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
     count: (provider) => (provider === undefined ? counts.twilio + counts.kaleyra : counts[provider]),
+    balanceCount: (provider) => balanceCounts[provider],
+    setBalance: (provider, amount) => {
+      balances[provider] = amount;
+    },
     calls: (provider) => (provider === undefined ? recorded : recorded.filter((c) => c.provider === provider)),
     inject: (rule) => {
       rules.push({ ...rule });
@@ -192,6 +220,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       recorded = [];
       counts.twilio = 0;
       counts.kaleyra = 0;
+      balanceCounts.twilio = 0;
+      balanceCounts.kaleyra = 0;
+      balances.twilio = 100;
+      balances.kaleyra = 100;
     },
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -346,6 +378,40 @@ function answerKaleyra(path: string, req: http.IncomingMessage, call: RecordedCa
     error: {},
     ...(call.form.unicode === undefined ? {} : { unicode: Number(call.form.unicode) }),
   });
+}
+
+function answerBalance(
+  provider: ProviderName,
+  path: string,
+  amount: number | 'error',
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  options: EmulatorOptions,
+): void {
+  if (provider === 'twilio') {
+    const accountSid = TWILIO_BALANCE.exec(path)?.[1] ?? '';
+    const [user, password] = basicAuth(req.headers.authorization);
+    if (user !== accountSid || password === '' || (options.twilioAuthToken !== undefined && password !== options.twilioAuthToken)) {
+      json(res, 401, { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
+    } else if (amount === 'error') {
+      json(res, 500, { code: 20500, message: 'Internal Server Error', status: 500 });
+    } else {
+      json(res, 200, { account_sid: accountSid, balance: amount.toFixed(5), currency: 'USD' });
+    }
+    return;
+  }
+  const apiKey = req.headers['api-key'];
+  if (typeof apiKey !== 'string' || apiKey === '' || (options.kaleyraApiKey !== undefined && apiKey !== options.kaleyraApiKey)) {
+    json(res, 401, { code: 'E401', message: 'Invalid API key' });
+  } else if (amount === 'error') {
+    json(res, 500, { code: 'E500', message: 'Internal server error' });
+  } else {
+    json(res, 200, {
+      code: 'RBC103',
+      message: 'Request successfully executed!',
+      data: [{ account_type: 'prepaid', balance_amount: amount.toFixed(2), currency_symbol: '₹', auto_debit: false }],
+    });
+  }
 }
 
 function basicAuth(header: string | undefined): [string, string] {

@@ -1,7 +1,9 @@
 import type { Encoding } from '../domain/segments.js';
 import { TooManySegmentsError } from '../domain/errors.js';
 import { Sms } from '../domain/sms.js';
+import type { SendGuards } from './guards/send-guards.js';
 import type { Clock } from './ports/clock.js';
+import type { RateLimitDecision } from './ports/guard-store.js';
 import type { Logger } from './ports/logger.js';
 import { SmsGatewayError, type SmsGateway } from './ports/sms-gateway.js';
 
@@ -32,6 +34,8 @@ export interface SendSmsResult {
   /** When the provider accepted the message. */
   readonly dateEvent: Date;
   readonly provider: string;
+  /** The global rate limit after this message, when the limit is on. */
+  readonly rateLimit?: RateLimitDecision;
 }
 
 /** Sends one SMS. Used by the HTTP adapter and by batch jobs alike; knows nothing of either. */
@@ -41,11 +45,17 @@ export class SendSms {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly policy: SendPolicy = DEFAULT_SEND_POLICY,
+    private readonly guards?: SendGuards,
   ) {}
 
   async execute(command: SendSmsCommand): Promise<SendSmsResult> {
     const sms = Sms.create(command, { smartEncoding: command.smartEncoding ?? this.policy.smartEncoding });
     enforceSegmentCap(sms, this.policy.maxSegments);
+    const admission = (await this.guards?.admit(sms)) ?? { holdMs: 0 };
+    if (admission.holdMs > 0) {
+      this.logger.info('holding sms: receiver back-off', { holdMs: admission.holdMs, receiver: sms.receiver.value });
+      await this.clock.sleep(admission.holdMs);
+    }
     this.logger.debug('sending sms', {
       provider: this.gateway.provider,
       encoding: sms.segments.encoding,
@@ -86,6 +96,7 @@ export class SendSms {
       encoding: sms.segments.encoding,
       dateEvent,
       provider: this.gateway.provider,
+      ...(admission.rateLimit === undefined ? {} : { rateLimit: admission.rateLimit }),
     };
   }
 }

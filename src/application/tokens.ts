@@ -7,4 +7,6 @@ export const TOKENS = {
   Outbox: Symbol.for('Outbox'),
   SendSms: Symbol.for('SendSms'),
   PreviewSegments: Symbol.for('PreviewSegments'),
+  GuardStore: Symbol.for('GuardStore'),
+  SendGuards: Symbol.for('SendGuards'),
 } as const;

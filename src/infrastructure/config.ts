@@ -1,4 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import ms from 'ms';
+import { isCallingCode } from '../adapters/numbering-plan/calling-codes.js';
 import { KALEYRA_MESSAGE_TYPES, type KaleyraMessageType } from '../adapters/kaleyra/kaleyra-api-types.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 
@@ -24,6 +26,22 @@ export interface Config {
   readonly maxSegments?: number;
   readonly httpPort: number;
   readonly logLevel: LogLevel;
+  readonly guards: GuardConfig;
+}
+
+export interface GuardConfig {
+  readonly rateLimit: { readonly enabled: boolean; readonly maxRequests: number; readonly windowMs: number };
+  /** resetAfterMs 0 switches the per-receiver back-off off. */
+  readonly backoff: { readonly resetAfterMs: number; readonly maxWaitMs: number };
+  /** Check the configured provider's balance before sending. */
+  readonly balanceCheck: { readonly twilio: boolean; readonly kaleyra: boolean };
+  readonly allowedCallingCodes?: readonly string[];
+  readonly blockedPrefixes: readonly string[];
+  /** Shared counters for every replica; in memory when unset. */
+  readonly redisUrl?: string;
+  /** Prefix of every key the service writes in Redis, so several deployments can share one. */
+  readonly redisKeyPrefix: string;
+  readonly failOpen: boolean;
 }
 
 /** Every problem found in the environment, in one message. Never carries a secret's value. */
@@ -69,6 +87,26 @@ const KEYS: Readonly<Record<string, KeySpec>> = {
   MAX_SEGMENTS: { schema: { type: 'integer', minimum: 1, maximum: 100 }, rule: 'must be a whole number from 1 to 100', echo: true },
   HTTP_PORT: { schema: { type: 'integer', minimum: 0, maximum: 65535 }, rule: 'must be a port number from 0 to 65535', echo: true },
   LOG_LEVEL: { schema: { enum: [...LOG_LEVELS] }, rule: `must be one of ${LOG_LEVELS.join(', ')}`, echo: true },
+  RATE_LIMIT_ENABLED: { schema: { type: 'boolean' }, rule: 'must be true or false', echo: true },
+  RATE_LIMIT_MAX_REQUESTS: {
+    schema: { type: 'integer', minimum: 1 },
+    rule: 'must be a whole number of at least 1 (to switch the limit off, set RATE_LIMIT_ENABLED=false)',
+    echo: true,
+  },
+  RATE_LIMIT_TIME_WINDOW: {
+    schema: { type: 'string' },
+    rule: 'must be milliseconds or a duration such as 30s, 1 minute or 1h, of at least 1 second',
+    echo: true,
+  },
+  EXPONENTIAL_DELAY_RESET_AFTER: { schema: { type: 'number', minimum: 0 }, rule: 'must be a number of seconds, 0 to switch the back-off off', echo: true },
+  EXPONENTIAL_DELAY_MAX_WAIT: { schema: { type: 'number', minimum: 0 }, rule: 'must be a number of seconds', echo: true },
+  TWILIO_EMPTY_BALANCE_CHECK: { schema: { type: 'boolean' }, rule: 'must be true or false', echo: true },
+  KALEYRA_EMPTY_BALANCE_CHECK: { schema: { type: 'boolean' }, rule: 'must be true or false', echo: true },
+  ALLOWED_COUNTRY_CODES: { schema: { type: 'string' }, rule: 'must be country calling codes separated by commas, e.g. 39,44,1', echo: true },
+  BLOCKED_PREFIXES: { schema: { type: 'string' }, rule: 'must be E.164 prefixes separated by commas, e.g. +88213,+3367', echo: true },
+  REDIS_URL: { schema: { type: 'string', pattern: '^rediss?://' }, rule: 'must be a redis:// or rediss:// URL' },
+  REDIS_KEY_PREFIX: { schema: { type: 'string', pattern: '^[A-Za-z0-9:_.-]{1,64}$' }, rule: 'must be 1 to 64 of A-Z a-z 0-9 : _ . -', echo: true },
+  GUARDS_FAIL_OPEN: { schema: { type: 'boolean' }, rule: 'must be true or false', echo: true },
 };
 
 const REQUIRED_BY_PROVIDER: Readonly<Record<ProviderName, readonly string[]>> = {
@@ -104,6 +142,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   for (const key of REQUIRED_BY_PROVIDER[provider] ?? []) {
     if (raw[key] === undefined) problems.push(`${key} is required when SERVICE_PROVIDER=${provider}`);
   }
+  const guards = readGuards(value, raw, badKeys, problems);
   const twilioBaseUrl = checkBaseUrl('TWILIO_BASE_URL', value('TWILIO_BASE_URL') ?? 'https://api.twilio.com', problems);
   const kaleyraBaseUrl = checkBaseUrl('KALEYRA_BASE_URL', value('KALEYRA_BASE_URL') ?? 'https://api.kaleyra.io', problems);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -130,7 +169,68 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     maxSegments: raw.MAX_SEGMENTS as number | undefined,
     httpPort: (raw.HTTP_PORT as number | undefined) ?? 3000,
     logLevel: (raw.LOG_LEVEL as LogLevel | undefined) ?? 'info',
+    guards,
   });
+}
+
+function readGuards(
+  value: (key: string) => string | undefined,
+  raw: Record<string, unknown>,
+  badKeys: ReadonlySet<string>,
+  problems: string[],
+): GuardConfig {
+  const typed = <T>(key: string, fallback: T): T => (badKeys.has(key) ? fallback : ((raw[key] as T | undefined) ?? fallback));
+  const windowText = value('RATE_LIMIT_TIME_WINDOW') ?? '1 minute';
+  const windowMs = parseDuration(windowText);
+  if (windowMs === undefined) problems.push(describe('RATE_LIMIT_TIME_WINDOW', windowText));
+
+  const allowed = value('ALLOWED_COUNTRY_CODES');
+  const allowedCallingCodes = allowed === undefined ? undefined : list(allowed).map((code) => code.replace(/^\+/, ''));
+  for (const code of allowedCallingCodes ?? []) {
+    if (!/^\d{1,3}$/.test(code) || !isCallingCode(code)) {
+      problems.push(`ALLOWED_COUNTRY_CODES has ${JSON.stringify(code)}, which is not a country calling code (e.g. 1, 39, 44, 91)`);
+    }
+  }
+  const blockedPrefixes = list(value('BLOCKED_PREFIXES') ?? '');
+  for (const prefix of blockedPrefixes) {
+    if (!/^\+[1-9]\d{0,14}$/.test(prefix)) {
+      problems.push(`BLOCKED_PREFIXES has ${JSON.stringify(prefix)}, which is not an E.164 prefix (+ and 1 to 15 digits, e.g. +88213)`);
+    }
+  }
+  return {
+    rateLimit: {
+      enabled: typed('RATE_LIMIT_ENABLED', true),
+      maxRequests: typed('RATE_LIMIT_MAX_REQUESTS', 100),
+      windowMs: windowMs ?? 60_000,
+    },
+    backoff: {
+      resetAfterMs: typed('EXPONENTIAL_DELAY_RESET_AFTER', 120) * 1000,
+      maxWaitMs: typed('EXPONENTIAL_DELAY_MAX_WAIT', 8) * 1000,
+    },
+    balanceCheck: { twilio: typed('TWILIO_EMPTY_BALANCE_CHECK', false), kaleyra: typed('KALEYRA_EMPTY_BALANCE_CHECK', false) },
+    allowedCallingCodes,
+    blockedPrefixes,
+    redisUrl: value('REDIS_URL'),
+    redisKeyPrefix: value('REDIS_KEY_PREFIX') ?? 'sms-service:',
+    failOpen: typed('GUARDS_FAIL_OPEN', false),
+  };
+}
+
+/**
+ * A rate-limit window in milliseconds, from milliseconds or a duration such as `30s`, `1 minute`, `1h`. Shared
+ * stores count windows in whole seconds, so it is at least 1 s and rounded up to a whole second.
+ */
+export function parseDuration(text: string): number | undefined {
+  const parsed = /^\d+$/.test(text) ? Number(text) : ms(text as ms.StringValue);
+  if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 1000) return undefined;
+  return Math.ceil(parsed / 1000) * 1000;
+}
+
+function list(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function keyOf(error: ErrorObject): string {

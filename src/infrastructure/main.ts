@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { RedisGuardStore } from '../adapters/guards/redis-guard-store.js';
+import type { GuardStore } from '../application/ports/guard-store.js';
+import { TOKENS } from '../application/tokens.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildContainer, createHttpApp } from './container.js';
 import { createLogger } from './logger.js';
@@ -27,6 +30,10 @@ async function main(): Promise<void> {
   const identity = readServiceIdentity();
   let shuttingDown = false;
   const app = createHttpApp(container, identity, () => shuttingDown);
+  const guardStore = container.get<GuardStore>(TOKENS.GuardStore);
+  if (guardStore instanceof RedisGuardStore && !(await guardStore.whenReady(2000))) {
+    logger.warn('starting without the guard store: sends are refused until Redis answers, unless GUARDS_FAIL_OPEN=true');
+  }
   const running = await listen(app, config.httpPort);
   logger.info('listening', { port: running.port, provider: config.provider, version: identity.version });
   handleShutdownSignals({
@@ -34,7 +41,10 @@ async function main(): Promise<void> {
     beginShutdown: () => {
       shuttingDown = true;
     },
-    close: () => running.close(config.providerTimeoutMs + 5000),
+    close: async () => {
+      await running.close(config.providerTimeoutMs + 5000);
+      await guardStore.close();
+    },
   });
 }
 

@@ -1,4 +1,6 @@
 import type { Container } from 'inversify';
+import type { GuardStore } from '../../src/application/ports/guard-store.js';
+import { TOKENS } from '../../src/application/tokens.js';
 import { loadConfig } from '../../src/infrastructure/config.js';
 import { buildContainer, createHttpApp, type ContainerOverrides } from '../../src/infrastructure/container.js';
 import { listen, type RunningServer } from '../../src/infrastructure/server.js';
@@ -17,9 +19,13 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+// Suites that do not test the guards switch the rate limit and the per-receiver back-off off; the guard suites
+// set them as they need.
+const GUARDS_OFF = { RATE_LIMIT_ENABLED: 'false', EXPONENTIAL_DELAY_RESET_AFTER: '0' };
+
 /** The real app, container included, listening on a random loopback port, configured from `env`. */
 export async function startService(env: Record<string, string>, overrides: ContainerOverrides = {}): Promise<RunningService> {
-  const config = loadConfig({ LOG_LEVEL: 'debug', ...env });
+  const config = loadConfig({ LOG_LEVEL: 'debug', ...GUARDS_OFF, ...env });
   const { logger, output } = captureLogs(config.logLevel);
   const container = buildContainer(config, () => logger, overrides);
   let shuttingDown = false;
@@ -33,7 +39,10 @@ export async function startService(env: Record<string, string>, overrides: Conta
     beginShutdown: () => {
       shuttingDown = true;
     },
-    close: () => server.close(1000),
+    close: async () => {
+      await server.close(1000);
+      await container.get<GuardStore>(TOKENS.GuardStore).close();
+    },
   };
 }
 

@@ -1,5 +1,12 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Response } from 'express';
+import {
+  DestinationNotAllowedError,
+  ProviderBalanceExhaustedError,
+  RateLimitExceededError,
+  ReceiverBackoffError,
+} from '../../application/guards/guard-errors.js';
+import { GuardStoreUnavailableError } from '../../application/ports/guard-store.js';
 import type { Logger } from '../../application/ports/logger.js';
 import {
   MessageRejectedError,
@@ -11,6 +18,7 @@ import {
 } from '../../application/ports/sms-gateway.js';
 import { DomainError } from '../../domain/errors.js';
 import { HttpError } from './http-error.js';
+import { rateLimitHeaders } from './rate-limit-headers.js';
 import { requestIdOf } from './request-context.js';
 
 /** What the service answers for an error it understands. */
@@ -39,6 +47,21 @@ const STATUS_BY_ERROR: ReadonlyArray<readonly [ErrorClass, (error: never) => Ans
   [ProviderFailureError, (e: ProviderFailureError) => ({ status: 502, message: e.message })],
   [ProviderUnavailableError, (e: ProviderUnavailableError) => ({ status: 503, message: e.message })],
   [ProviderTimeoutError, (e: ProviderTimeoutError) => ({ status: 504, message: e.message })],
+  [DestinationNotAllowedError, (e: DestinationNotAllowedError) => ({ status: 403, message: e.message })],
+  [
+    RateLimitExceededError,
+    (e: RateLimitExceededError) => ({
+      status: 429,
+      message: e.message,
+      headers: { ...rateLimitHeaders(e.rateLimit), 'Retry-After': String(e.retryAfterSeconds) },
+    }),
+  ],
+  [
+    ReceiverBackoffError,
+    (e: ReceiverBackoffError) => ({ status: 429, message: e.message, headers: { 'Retry-After': String(e.retryAfterSeconds) } }),
+  ],
+  [ProviderBalanceExhaustedError, (e: ProviderBalanceExhaustedError) => ({ status: 503, message: e.message })],
+  [GuardStoreUnavailableError, () => ({ status: 503, message: 'guard store unavailable' })],
 ];
 
 // Errors raised by express.json (body-parser), recognised by their `type`.

@@ -1,6 +1,7 @@
 import { strictRouter } from './strict-router.js';
 import type { SendSms } from '../../application/send-sms.js';
 import { jsonBody, methodNotAllowed } from './json-body.js';
+import { rateLimitHeaders } from './rate-limit-headers.js';
 import { logContextScope } from './request-context.js';
 import { compileValidator } from './request-validation.js';
 import { sendRequestSchema, type SendRequest } from './request-schemas.js';
@@ -25,6 +26,7 @@ export function sendRoute(sendSms: SendSms) {
       sid: result.sid,
       status: result.status,
     };
+    if (result.rateLimit !== undefined) res.set(rateLimitHeaders(result.rateLimit));
     res.status(200).json(answer);
   });
   router.all('/send', methodNotAllowed(['POST']));

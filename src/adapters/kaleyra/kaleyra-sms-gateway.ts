@@ -8,6 +8,7 @@ import {
   type SmsGatewayError,
   type SmsReceipt,
 } from '../../application/ports/sms-gateway.js';
+import type { Balance, ProviderBalance } from '../../application/ports/provider-balance.js';
 import { translateHttpAnswer } from '../provider-http/status-errors.js';
 import { translateTransportError } from '../provider-http/transport-errors.js';
 import type { KaleyraErrorBody, KaleyraMessageType, KaleyraSendResponse } from './kaleyra-api-types.js';
@@ -24,7 +25,7 @@ const PROVIDER = 'kaleyra';
 const LABELS = { provider: PROVIDER, name: 'Kaleyra', credentialSettings: 'KALEYRA_API_KEY and KALEYRA_SID' };
 
 /** Sends through Kaleyra's SMS API v1 (`POST {base}/v1/{sid}/messages`, form fields, `api-key` header). */
-export class KaleyraSmsGateway implements SmsGateway {
+export class KaleyraSmsGateway implements SmsGateway, ProviderBalance {
   readonly provider = PROVIDER;
   private readonly http: AxiosInstance;
 
@@ -63,6 +64,36 @@ export class KaleyraSmsGateway implements SmsGateway {
     if (response.status >= 200 && response.status < 300) return toReceipt(response.data);
     throw translateHttpError(response);
   }
+
+  /** Kaleyra's account billing details, `GET {base}/api/v1/{sid}/billing`: the prepaid balance amount. */
+  async fetchBalance(): Promise<Balance> {
+    let response: AxiosResponse<unknown>;
+    try {
+      response = await this.http.get(`/api/v1/${encodeURIComponent(this.config.sid)}/billing`, {
+        signal: AbortSignal.timeout(this.config.timeoutMs),
+      });
+    } catch (error) {
+      throw translateTransportError(PROVIDER, 'Kaleyra', error) ?? new ProviderFailureError(PROVIDER, 'Kaleyra balance request failed');
+    }
+    if (response.status < 200 || response.status >= 300) throw translateHttpError(response);
+    const amount = readBalance(response.data);
+    if (amount === undefined) throw new ProviderFailureError(PROVIDER, 'Kaleyra answered no prepaid balance amount');
+    return { amount };
+  }
+}
+
+/** The balance amount, wherever Kaleyra's billing answer carries it (top level or its first data entry). */
+function readBalance(data: unknown): number | undefined {
+  const body = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  const entry = Array.isArray(body.data) ? (body.data[0] as Record<string, unknown> | undefined) : (body.data as Record<string, unknown> | undefined);
+  for (const source of [entry, body]) {
+    for (const key of ['balance_amount', 'balanceAmount', 'balance']) {
+      const value = source?.[key];
+      const amount = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+      if (Number.isFinite(amount)) return amount;
+    }
+  }
+  return undefined;
 }
 
 function toReceipt(data: unknown): SmsReceipt {

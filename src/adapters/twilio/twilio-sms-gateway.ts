@@ -6,6 +6,7 @@ import {
   type SmsGatewayError,
   type SmsReceipt,
 } from '../../application/ports/sms-gateway.js';
+import type { Balance, ProviderBalance } from '../../application/ports/provider-balance.js';
 import { translateHttpAnswer } from '../provider-http/status-errors.js';
 import { translateTransportError } from '../provider-http/transport-errors.js';
 import { TwilioHttpError } from './twilio-api-types.js';
@@ -25,11 +26,13 @@ const LABELS = { provider: PROVIDER, name: 'Twilio', credentialSettings: 'TWILIO
 const FAILED_STATUSES = new Set(['failed', 'undelivered', 'canceled']);
 
 /** Sends through Twilio's Programmable Messaging API with the official SDK. */
-export class TwilioSmsGateway implements SmsGateway {
+export class TwilioSmsGateway implements SmsGateway, ProviderBalance {
   readonly provider = PROVIDER;
   private readonly client: twilio.Twilio;
+  private readonly accountSid: string;
 
   constructor(config: TwilioGatewayConfig) {
+    this.accountSid = config.accountSid;
     this.client = twilio(config.accountSid, config.authToken, {
       httpClient: new TwilioHttpClient(config.baseUrl, config.timeoutMs),
       autoRetry: false,
@@ -48,6 +51,21 @@ export class TwilioSmsGateway implements SmsGateway {
       throw translateTwilioError(error);
     }
     return toReceipt(message);
+  }
+
+  /** `GET /2010-04-01/Accounts/{sid}/Balance.json`. */
+  async fetchBalance(): Promise<Balance> {
+    let answer: { balance?: unknown; currency?: unknown };
+    try {
+      answer = await this.client.api.v2010.accounts(this.accountSid).balance.fetch();
+    } catch (error) {
+      throw translateTwilioError(error);
+    }
+    const amount = Number(answer.balance);
+    if (typeof answer.balance !== 'string' || !Number.isFinite(amount)) {
+      throw new ProviderFailureError(PROVIDER, 'Twilio answered a balance that is not a number');
+    }
+    return { amount, currency: typeof answer.currency === 'string' ? answer.currency : undefined };
   }
 }
 

@@ -5,6 +5,7 @@ import { SendSms, type SendPolicy } from '../../../src/application/send-sms.js';
 import { InvalidReceiverError, TooManySegmentsError } from '../../../src/domain/errors.js';
 import { aSendCommand } from '../../support/builders.js';
 import { InMemorySmsGateway } from '../../support/in-memory-sms-gateway.js';
+import { FakeClock } from '../../support/fake-clock.js';
 import { RecordingLogger } from '../../support/log-capture.js';
 import { rejectionOf } from '../../support/rejection.js';
 
@@ -12,7 +13,8 @@ const ACCEPTED_AT = new Date('2021-08-13T12:53:52.959Z');
 
 function setUp(gateway = new InMemorySmsGateway(), policy?: SendPolicy) {
   const logger = new RecordingLogger();
-  const clock = { now: sinon.stub().returns(ACCEPTED_AT) };
+  const clock = new FakeClock(ACCEPTED_AT);
+  sinon.spy(clock, 'now');
   return { gateway, logger, clock, sendSms: new SendSms(gateway, clock, logger, policy) };
 }
 
@@ -36,7 +38,7 @@ describe('SendSms', () => {
     const { gateway, clock, sendSms } = setUp();
     const send = sinon.spy(gateway, 'send');
     await sendSms.execute(aSendCommand());
-    expect(clock.now.calledAfter(send)).to.equal(true);
+    expect((clock.now as sinon.SinonSpy).calledAfter(send)).to.equal(true);
   });
 
   it("answers the provider's segment count when it gives a positive one", async () => {

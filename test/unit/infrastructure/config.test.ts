@@ -113,4 +113,58 @@ describe('loadConfig', () => {
     expect(problemsOf({ MAX_SEGMENTS: '0' })).to.have.length(1);
     expect(problemsOf({ MAX_SEGMENTS: '2.5' })).to.have.length(1);
   });
+
+  describe('guards', () => {
+    it('defaults to 100 requests a minute, a 120 s back-off window with an 8 s maximum hold, no balance check, in memory, failing closed', () => {
+      expect(loadConfig({}).guards).to.deep.equal({
+        rateLimit: { enabled: true, maxRequests: 100, windowMs: 60_000 },
+        backoff: { resetAfterMs: 120_000, maxWaitMs: 8_000 },
+        balanceCheck: { twilio: false, kaleyra: false },
+        allowedCallingCodes: undefined,
+        blockedPrefixes: [],
+        redisUrl: undefined,
+        redisKeyPrefix: 'sms-service:',
+        failOpen: false,
+      });
+    });
+
+    it('refuses RATE_LIMIT_MAX_REQUESTS=0 and says how to switch the limit off', () => {
+      expect(problemsOf({ RATE_LIMIT_MAX_REQUESTS: '0' })).to.deep.equal([
+        'RATE_LIMIT_MAX_REQUESTS must be a whole number of at least 1 (to switch the limit off, set RATE_LIMIT_ENABLED=false) (got "0")',
+      ]);
+    });
+
+    it('reads RATE_LIMIT_TIME_WINDOW as milliseconds or a duration, in whole seconds', () => {
+      const windowOf = (value: string) => loadConfig({ RATE_LIMIT_TIME_WINDOW: value }).guards.rateLimit.windowMs;
+      expect(windowOf('30000')).to.equal(30_000);
+      expect(windowOf('30s')).to.equal(30_000);
+      expect(windowOf('1 minute')).to.equal(60_000);
+      expect(windowOf('1h')).to.equal(3_600_000);
+      expect(windowOf('1500')).to.equal(2_000);
+      for (const bad of ['soon', '500', '0', '-1s']) expect(problemsOf({ RATE_LIMIT_TIME_WINDOW: bad }), bad).to.have.length(1);
+    });
+
+    it('reads the back-off settings in seconds; 0 switches it off', () => {
+      expect(loadConfig({ EXPONENTIAL_DELAY_RESET_AFTER: '0', EXPONENTIAL_DELAY_MAX_WAIT: '4' }).guards.backoff).to.deep.equal({ resetAfterMs: 0, maxWaitMs: 4000 });
+    });
+
+    it('reads calling codes as real ones, and refuses a value that is no calling code', () => {
+      expect(loadConfig({ ALLOWED_COUNTRY_CODES: '39, 44,+1' }).guards.allowedCallingCodes).to.deep.equal(['39', '44', '1']);
+      expect(problemsOf({ ALLOWED_COUNTRY_CODES: '39,3,0' })).to.deep.equal([
+        'ALLOWED_COUNTRY_CODES has "3", which is not a country calling code (e.g. 1, 39, 44, 91)',
+        'ALLOWED_COUNTRY_CODES has "0", which is not a country calling code (e.g. 1, 39, 44, 91)',
+      ]);
+    });
+
+    it('reads blocked prefixes as E.164 prefixes', () => {
+      expect(loadConfig({ BLOCKED_PREFIXES: '+88213, +3367' }).guards.blockedPrefixes).to.deep.equal(['+88213', '+3367']);
+      expect(problemsOf({ BLOCKED_PREFIXES: '88213' })).to.have.length(1);
+    });
+
+    it('takes a redis:// URL and never echoes it', () => {
+      expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).guards.redisUrl).to.equal('redis://127.0.0.1:6379');
+      const problems = problemsOf({ REDIS_URL: 'http://user:pw-secret@host' });
+      expect(problems.join()).to.include('REDIS_URL must be').and.not.include('pw-secret');
+    });
+  });
 });
