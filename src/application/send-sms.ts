@@ -78,10 +78,11 @@ export class SendSms {
       throw error;
     });
     const dateEvent = this.clock.now();
+    const provider = receipt.provider ?? this.gateway.provider;
     const numSegments =
       receipt.numSegments !== undefined && receipt.numSegments > 0 ? receipt.numSegments : sms.segments.numSegments;
     this.logger.info('sms accepted by provider', {
-      provider: this.gateway.provider,
+      provider,
       sid: receipt.sid,
       status: receipt.status,
       numSegments,
@@ -95,7 +96,7 @@ export class SendSms {
       numSegments,
       encoding: sms.segments.encoding,
       dateEvent,
-      provider: this.gateway.provider,
+      provider,
       ...(admission.rateLimit === undefined ? {} : { rateLimit: admission.rateLimit }),
     };
   }

@@ -9,4 +9,8 @@ export const TOKENS = {
   PreviewSegments: Symbol.for('PreviewSegments'),
   GuardStore: Symbol.for('GuardStore'),
   SendGuards: Symbol.for('SendGuards'),
+  Redis: Symbol.for('Redis'),
+  IdempotencyStore: Symbol.for('IdempotencyStore'),
+  IdempotentExecution: Symbol.for('IdempotentExecution'),
+  ProviderCircuits: Symbol.for('ProviderCircuits'),
 } as const;

@@ -23,6 +23,11 @@ export class Sms {
     return this.cost.segments;
   }
 
+  /** The same message from another sender, as a provider that cannot use the original one needs it. */
+  withSender(sender: SenderId): Sms {
+    return new Sms(sender, this.receiver, this.body, this.cost);
+  }
+
   /** Validates every field; throws the DomainError of the first one that is wrong. */
   static create(fields: { sender: unknown; receiver: unknown; body: unknown }, options: SmsOptions = {}): Sms {
     const sender = SenderId.parse(fields.sender);

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import ms from 'ms';
+import { SenderId } from '../domain/sender-id.js';
 import { isCallingCode } from '../adapters/numbering-plan/calling-codes.js';
 import { KALEYRA_MESSAGE_TYPES, type KaleyraMessageType } from '../adapters/kaleyra/kaleyra-api-types.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
@@ -7,9 +8,33 @@ import { LOG_LEVELS, type LogLevel } from './logger.js';
 export const PROVIDERS = ['twilio', 'kaleyra', 'sandbox'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
+/** Which providers, in order, serve receivers of one calling code (`*`: every other). */
+export interface ProviderRouteConfig {
+  readonly callingCode: string;
+  readonly providers: readonly ProviderName[];
+}
+
+export interface ResilienceConfig {
+  /** Retries of a call the provider certainly did not take (429, unreachable). */
+  readonly maxRetries: number;
+  /** Consecutive unavailability failures that open a provider's circuit. */
+  readonly circuitFailures: number;
+  readonly circuitCooldownMs: number;
+}
+
 export interface Config {
   readonly nodeEnv: string;
+  /** The first provider of SERVICE_PROVIDER: the one requests' senders belong to. */
   readonly provider: ProviderName;
+  /** Every provider of SERVICE_PROVIDER, in failover order. */
+  readonly providers: readonly ProviderName[];
+  /** From PROVIDER_ROUTES; always ends with a `*` route. */
+  readonly routes: readonly ProviderRouteConfig[];
+  /** Senders to use with a provider that cannot use the request's sender (TWILIO_SENDER, KALEYRA_SENDER). */
+  readonly senders: Readonly<Partial<Record<ProviderName, string>>>;
+  readonly resilience: ResilienceConfig;
+  /** How long an Idempotency-Key and its answer are kept. */
+  readonly idempotencyTtlMs: number;
   /** True when SERVICE_PROVIDER was not set and the sandbox was chosen for it. */
   readonly providerDefaulted: boolean;
   readonly twilio?: { readonly accountSid: string; readonly authToken: string; readonly baseUrl: string };
@@ -63,7 +88,30 @@ interface KeySpec {
 // One entry per environment variable the service reads. Names are those of the service this replaces.
 const KEYS: Readonly<Record<string, KeySpec>> = {
   NODE_ENV: { schema: { type: 'string' }, rule: 'must be a string', echo: true },
-  SERVICE_PROVIDER: { schema: { enum: [...PROVIDERS] }, rule: `must be one of ${PROVIDERS.join(', ')}`, echo: true },
+  SERVICE_PROVIDER: {
+    schema: { type: 'string' },
+    rule: `must be one of ${PROVIDERS.join(', ')}, or an ordered list such as twilio,kaleyra (sandbox only alone)`,
+    echo: true,
+  },
+  PROVIDER_ROUTES: {
+    schema: { type: 'string' },
+    rule: 'must be routes such as 91=kaleyra,*=twilio,kaleyra: a calling code or * , then providers of SERVICE_PROVIDER',
+    echo: true,
+  },
+  TWILIO_SENDER: { schema: { type: 'string' }, rule: 'must be an E.164 number or an alphanumeric sender ID', echo: true },
+  KALEYRA_SENDER: { schema: { type: 'string' }, rule: 'must be an E.164 number or an alphanumeric sender ID', echo: true },
+  PROVIDER_MAX_RETRIES: { schema: { type: 'integer', minimum: 0, maximum: 10 }, rule: 'must be a whole number from 0 to 10', echo: true },
+  CIRCUIT_FAILURES: { schema: { type: 'integer', minimum: 1, maximum: 1000 }, rule: 'must be a whole number from 1 to 1000', echo: true },
+  CIRCUIT_COOLDOWN: {
+    schema: { type: 'string' },
+    rule: 'must be milliseconds or a duration such as 30s or 2 minutes, of at least 1 second',
+    echo: true,
+  },
+  IDEMPOTENCY_TTL: {
+    schema: { type: 'string' },
+    rule: 'must be milliseconds or a duration such as 24h or 7d, from 1 second to 30 days',
+    echo: true,
+  },
   TWILIO_ACCOUNT_SID: {
     schema: { type: 'string', pattern: '^AC[0-9a-fA-F]{32}$' },
     rule: 'must be a Twilio account SID: AC followed by 32 hexadecimal characters',
@@ -138,10 +186,27 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (!providerSet && nodeEnv === 'production') {
     problems.push('SERVICE_PROVIDER is required when NODE_ENV=production (twilio or kaleyra; sandbox sends nothing)');
   }
-  const provider = (value('SERVICE_PROVIDER') ?? 'sandbox') as ProviderName;
-  for (const key of REQUIRED_BY_PROVIDER[provider] ?? []) {
-    if (raw[key] === undefined) problems.push(`${key} is required when SERVICE_PROVIDER=${provider}`);
+  const providers = readProviders(value('SERVICE_PROVIDER'), problems);
+  const provider = providers[0] ?? 'sandbox';
+  const routes = readRoutes(value('PROVIDER_ROUTES'), providers, problems);
+  for (const name of providers) {
+    for (const key of REQUIRED_BY_PROVIDER[name]) {
+      if (raw[key] === undefined) problems.push(`${key} is required when SERVICE_PROVIDER includes ${name}`);
+    }
   }
+  const senders: Partial<Record<ProviderName, string>> = {};
+  for (const [name, key] of [['twilio', 'TWILIO_SENDER'], ['kaleyra', 'KALEYRA_SENDER']] as const) {
+    const sender = value(key);
+    if (sender === undefined) continue;
+    if (isSender(sender)) senders[name] = sender;
+    else problems.push(describe(key, sender));
+  }
+  const cooldownText = value('CIRCUIT_COOLDOWN') ?? '30s';
+  const circuitCooldownMs = parseDuration(cooldownText);
+  if (circuitCooldownMs === undefined) problems.push(describe('CIRCUIT_COOLDOWN', cooldownText));
+  const ttlText = value('IDEMPOTENCY_TTL') ?? '24h';
+  const idempotencyTtlMs = parseDuration(ttlText);
+  if (idempotencyTtlMs === undefined || idempotencyTtlMs > 30 * 86_400_000) problems.push(describe('IDEMPOTENCY_TTL', ttlText));
   const guards = readGuards(value, raw, badKeys, problems);
   const twilioBaseUrl = checkBaseUrl('TWILIO_BASE_URL', value('TWILIO_BASE_URL') ?? 'https://api.twilio.com', problems);
   const kaleyraBaseUrl = checkBaseUrl('KALEYRA_BASE_URL', value('KALEYRA_BASE_URL') ?? 'https://api.kaleyra.io', problems);
@@ -150,13 +215,22 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   return Object.freeze({
     nodeEnv,
     provider,
+    providers,
+    routes,
+    senders,
+    resilience: {
+      maxRetries: (raw.PROVIDER_MAX_RETRIES as number | undefined) ?? 2,
+      circuitFailures: (raw.CIRCUIT_FAILURES as number | undefined) ?? 5,
+      circuitCooldownMs: circuitCooldownMs ?? 30_000,
+    },
+    idempotencyTtlMs: idempotencyTtlMs ?? 86_400_000,
     providerDefaulted: !providerSet,
     twilio:
-      provider === 'twilio'
+      providers.includes('twilio')
         ? { accountSid: raw.TWILIO_ACCOUNT_SID as string, authToken: raw.TWILIO_AUTH_TOKEN as string, baseUrl: twilioBaseUrl }
         : undefined,
     kaleyra:
-      provider === 'kaleyra'
+      providers.includes('kaleyra')
         ? {
             baseUrl: kaleyraBaseUrl,
             apiKey: raw.KALEYRA_API_KEY as string,
@@ -214,6 +288,58 @@ function readGuards(
     redisKeyPrefix: value('REDIS_KEY_PREFIX') ?? 'sms-service:',
     failOpen: typed('GUARDS_FAIL_OPEN', false),
   };
+}
+
+/** SERVICE_PROVIDER: one provider, or an ordered list of real ones (first is primary). Unset: the sandbox. */
+function readProviders(text: string | undefined, problems: string[]): ProviderName[] {
+  if (text === undefined) return ['sandbox'];
+  const names = list(text.toLowerCase());
+  const known = names.filter((name): name is ProviderName => (PROVIDERS as readonly string[]).includes(name));
+  if (names.length === 0 || known.length !== names.length || new Set(names).size !== names.length || (names.length > 1 && known.includes('sandbox'))) {
+    problems.push(describe('SERVICE_PROVIDER', text));
+    return ['sandbox'];
+  }
+  return known;
+}
+
+/**
+ * PROVIDER_ROUTES such as `91=kaleyra,*=twilio,kaleyra`: a token with `=` starts a route, one without adds a
+ * provider to the route before it. Receivers no route names go to `*`, which defaults to SERVICE_PROVIDER's order.
+ */
+function readRoutes(text: string | undefined, providers: readonly ProviderName[], problems: string[]): ProviderRouteConfig[] {
+  const routes: { callingCode: string; providers: ProviderName[] }[] = [];
+  for (const token of list(text ?? '')) {
+    const [head, name] = token.includes('=') ? token.split('=', 2).map((part) => part.trim()) : [undefined, token];
+    if (head !== undefined) {
+      const callingCode = head.replace(/^\+/, '');
+      if (callingCode !== '*' && !(/^\d{1,3}$/.test(callingCode) && isCallingCode(callingCode))) {
+        problems.push(`PROVIDER_ROUTES has ${JSON.stringify(head)}, which is neither * nor a country calling code`);
+      } else if (routes.some((route) => route.callingCode === callingCode)) {
+        problems.push(`PROVIDER_ROUTES names ${callingCode} twice`);
+      }
+      routes.push({ callingCode, providers: [] });
+    }
+    const route = routes.at(-1);
+    const provider = (name ?? '').toLowerCase() as ProviderName;
+    if (route === undefined || !providers.includes(provider) || provider === 'sandbox') {
+      problems.push(`PROVIDER_ROUTES has ${JSON.stringify(token)}: each route is code=provider[,provider…] with providers from SERVICE_PROVIDER (${providers.join(', ')})`);
+      continue;
+    }
+    if (!route.providers.includes(provider)) route.providers.push(provider);
+  }
+  const usable = routes.filter((route) => route.providers.length > 0);
+  if (!usable.some((route) => route.callingCode === '*')) usable.push({ callingCode: '*', providers: [...providers] });
+  return usable;
+}
+
+/** Same rule as a request's sender. */
+function isSender(text: string): boolean {
+  try {
+    SenderId.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

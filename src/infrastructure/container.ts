@@ -7,7 +7,17 @@ import { RedisGuardStore } from '../adapters/guards/redis-guard-store.js';
 import { callingCodeOf } from '../adapters/numbering-plan/calling-codes.js';
 import { SandboxSmsGateway } from '../adapters/sandbox/sandbox-sms-gateway.js';
 import { TwilioSmsGateway } from '../adapters/twilio/twilio-sms-gateway.js';
+import { CircuitBreakingSmsGateway } from '../adapters/resilience/circuit-breaking-sms-gateway.js';
+import { InMemoryIdempotencyStore } from '../adapters/idempotency/in-memory-idempotency-store.js';
+import { RedisIdempotencyStore } from '../adapters/idempotency/redis-idempotency-store.js';
+import { BalanceCheckedSmsGateway } from '../application/guards/balance-checked-sms-gateway.js';
 import { BalanceGuard } from '../application/guards/balance-guard.js';
+import { IdempotentExecution } from '../application/idempotency/idempotent-execution.js';
+import type { IdempotencyStore } from '../application/ports/idempotency-store.js';
+import { FailoverSmsGateway } from '../application/resilience/failover-sms-gateway.js';
+import { RetryingSmsGateway } from '../application/resilience/retrying-sms-gateway.js';
+import { SenderId } from '../domain/sender-id.js';
+import type { Redis } from 'ioredis';
 import { DestinationPolicy } from '../application/guards/destination-policy.js';
 import { SendGuards } from '../application/guards/send-guards.js';
 import { systemClock, type Clock } from '../application/ports/clock.js';
@@ -19,7 +29,7 @@ import type { SmsGateway } from '../application/ports/sms-gateway.js';
 import { PreviewSegments } from '../application/preview-segments.js';
 import { SendSms } from '../application/send-sms.js';
 import { TOKENS } from '../application/tokens.js';
-import type { Config } from './config.js';
+import type { Config, ProviderName } from './config.js';
 import { createRedisClient } from './redis.js';
 
 /** Stand-ins a test or a batch job may supply instead of the configured ones. */
@@ -28,24 +38,57 @@ export interface ContainerOverrides {
   readonly clock?: Clock;
   readonly gateway?: SmsGateway;
   readonly guardStore?: GuardStore;
+  readonly idempotencyStore?: IdempotencyStore;
+}
+
+/** A provider's circuit breaker, as health reports show it. */
+export interface ProviderCircuit {
+  readonly provider: string;
+  readonly state: string;
 }
 
 /** The composition root: the only place that knows which adapter backs which port. */
 export function buildContainer(config: Config, createLogger: () => Logger, overrides: ContainerOverrides = {}): Container {
   const container = new Container();
+  const get = <T>(token: symbol): T => container.get<T>(token);
   container.bind<Config>(TOKENS.Config).toConstantValue(config);
   container.bind<Logger>(TOKENS.Logger).toConstantValue(overrides.logger ?? createLogger());
   container.bind<Clock>(TOKENS.Clock).toConstantValue(overrides.clock ?? systemClock);
+  const circuits: CircuitBreakingSmsGateway[] = [];
+  container.bind<readonly ProviderCircuit[]>(TOKENS.ProviderCircuits).toConstantValue(circuits);
   container
     .bind<SmsGateway>(TOKENS.SmsGateway)
-    .toDynamicValue(() => overrides.gateway ?? createGateway(config, container.get<Clock>(TOKENS.Clock)))
+    .toDynamicValue(() => overrides.gateway ?? createGateway(config, get<Clock>(TOKENS.Clock), get<Logger>(TOKENS.Logger), circuits))
     .inSingletonScope();
   if (config.provider === 'sandbox' && overrides.gateway === undefined) {
-    container.bind<Outbox>(TOKENS.Outbox).toDynamicValue(() => container.get<SmsGateway>(TOKENS.SmsGateway) as SandboxSmsGateway);
+    container.bind<Outbox>(TOKENS.Outbox).toDynamicValue(() => get<SmsGateway>(TOKENS.SmsGateway) as SandboxSmsGateway);
   }
+  // One Redis connection for every shared store; none without REDIS_URL.
+  container
+    .bind<Redis | undefined>(TOKENS.Redis)
+    .toDynamicValue(() => (config.guards.redisUrl === undefined ? undefined : createRedisClient(config.guards.redisUrl, get<Logger>(TOKENS.Logger))))
+    .inSingletonScope();
   container
     .bind<GuardStore>(TOKENS.GuardStore)
-    .toDynamicValue(() => overrides.guardStore ?? createGuardStore(config, container.get<Logger>(TOKENS.Logger)))
+    .toDynamicValue(() => overrides.guardStore ?? createGuardStore(config, get<Redis | undefined>(TOKENS.Redis)))
+    .inSingletonScope();
+  container
+    .bind<IdempotencyStore>(TOKENS.IdempotencyStore)
+    .toDynamicValue(() => {
+      if (overrides.idempotencyStore !== undefined) return overrides.idempotencyStore;
+      const redis = get<Redis | undefined>(TOKENS.Redis);
+      return redis === undefined ? new InMemoryIdempotencyStore() : new RedisIdempotencyStore(redis, config.guards.redisKeyPrefix);
+    })
+    .inSingletonScope();
+  container
+    .bind<IdempotentExecution>(TOKENS.IdempotentExecution)
+    .toDynamicValue(
+      () =>
+        new IdempotentExecution(get<IdempotencyStore>(TOKENS.IdempotencyStore), get<Logger>(TOKENS.Logger), {
+          ttlMs: config.idempotencyTtlMs,
+          inFlightTtlMs: inFlightTtlMs(config),
+        }),
+    )
     .inSingletonScope();
   container
     .bind<SendGuards>(TOKENS.SendGuards)
@@ -56,11 +99,11 @@ export function buildContainer(config: Config, createLogger: () => Logger, overr
     .toDynamicValue(
       () =>
         new SendSms(
-          container.get<SmsGateway>(TOKENS.SmsGateway),
-          container.get<Clock>(TOKENS.Clock),
-          container.get<Logger>(TOKENS.Logger),
+          get<SmsGateway>(TOKENS.SmsGateway),
+          get<Clock>(TOKENS.Clock),
+          get<Logger>(TOKENS.Logger),
           { smartEncoding: config.smartEncoding, maxSegments: config.maxSegments },
-          container.get<SendGuards>(TOKENS.SendGuards),
+          get<SendGuards>(TOKENS.SendGuards),
         ),
     )
     .inSingletonScope();
@@ -70,25 +113,34 @@ export function buildContainer(config: Config, createLogger: () => Logger, overr
   return container;
 }
 
-function createGuardStore(config: Config, logger: Logger): GuardStore {
+/** Closes what the container opened: the stores, then their shared Redis connection. */
+export async function closeContainer(container: Container): Promise<void> {
+  await container.get<GuardStore>(TOKENS.GuardStore).close();
+  await container.get<IdempotencyStore>(TOKENS.IdempotencyStore).close();
+  container.get<Redis | undefined>(TOKENS.Redis)?.disconnect();
+}
+
+/**
+ * A claim outlives the longest a request can take (back-off hold, then every provider's whole budget) with a
+ * margin, so it never expires under a running request; a process killed mid-request frees its keys after it.
+ */
+function inFlightTtlMs(config: Config): number {
+  return Math.max(60_000, config.guards.backoff.maxWaitMs + config.providers.length * config.providerTimeoutMs + 30_000);
+}
+
+function createGuardStore(config: Config, redis: Redis | undefined): GuardStore {
   const settings = { rateLimit: config.guards.rateLimit, backoff: config.guards.backoff };
-  if (config.guards.redisUrl === undefined) return new InMemoryGuardStore(settings);
-  return new RedisGuardStore(createRedisClient(config.guards.redisUrl, logger), settings, config.guards.redisKeyPrefix);
+  if (redis === undefined) return new InMemoryGuardStore(settings);
+  return new RedisGuardStore(redis, settings, config.guards.redisKeyPrefix);
 }
 
 function createSendGuards(config: Config, container: Container): SendGuards {
   const { guards } = config;
-  const gateway = container.get<SmsGateway>(TOKENS.SmsGateway);
-  const clock = container.get<Clock>(TOKENS.Clock);
-  const logger = container.get<Logger>(TOKENS.Logger);
-  const checkBalance = (config.provider === 'twilio' && guards.balanceCheck.twilio) || (config.provider === 'kaleyra' && guards.balanceCheck.kaleyra);
-  const balance = checkBalance && isProviderBalance(gateway) ? new BalanceGuard(gateway, clock, logger) : undefined;
   return new SendGuards(
     container.get<GuardStore>(TOKENS.GuardStore),
     new DestinationPolicy({ allowedCallingCodes: guards.allowedCallingCodes, blockedPrefixes: guards.blockedPrefixes }, { callingCodeOf }),
-    balance,
-    clock,
-    logger,
+    container.get<Clock>(TOKENS.Clock),
+    container.get<Logger>(TOKENS.Logger),
     {
       rateLimitEnabled: guards.rateLimit.enabled,
       backoffResetAfterMs: guards.backoff.resetAfterMs,
@@ -98,21 +150,46 @@ function createSendGuards(config: Config, container: Container): SendGuards {
   );
 }
 
+/**
+ * Each provider's chain, innermost first: its adapter, retries of calls it certainly did not take, its circuit
+ * breaker (one failure per message, after retries), its balance check. Failover and routing sit over all of them.
+ */
+function createGateway(config: Config, clock: Clock, logger: Logger, circuits: CircuitBreakingSmsGateway[]): SmsGateway {
+  if (config.provider === 'sandbox') return new SandboxSmsGateway(clock);
+  const chains = new Map<string, SmsGateway>();
+  for (const name of config.providers) {
+    if (name === 'sandbox') continue;
+    const adapter = createProviderAdapter(config, name);
+    const retrying = new RetryingSmsGateway(adapter, clock, logger, {
+      maxRetries: config.resilience.maxRetries,
+      budgetMs: config.providerTimeoutMs,
+      baseDelayMs: 100,
+      maxDelayMs: 2000,
+    });
+    const circuit = new CircuitBreakingSmsGateway(
+      retrying,
+      { failures: config.resilience.circuitFailures, cooldownMs: config.resilience.circuitCooldownMs },
+      logger,
+    );
+    circuits.push(circuit);
+    const checkBalance = name === 'twilio' ? config.guards.balanceCheck.twilio : config.guards.balanceCheck.kaleyra;
+    chains.set(name, checkBalance && isProviderBalance(adapter) ? new BalanceCheckedSmsGateway(circuit, new BalanceGuard(adapter, clock, logger)) : circuit);
+  }
+  const senders = new Map(Object.entries(config.senders).map(([name, sender]) => [name, SenderId.parse(sender)]));
+  return new FailoverSmsGateway(chains, { primary: config.provider, routes: config.routes, senders }, { callingCodeOf }, logger);
+}
+
 function isProviderBalance(gateway: SmsGateway): gateway is SmsGateway & ProviderBalance {
   return typeof (gateway as Partial<ProviderBalance>).fetchBalance === 'function';
 }
 
-function createGateway(config: Config, clock: Clock): SmsGateway {
-  switch (config.provider) {
-    case 'twilio':
-      if (config.twilio === undefined) throw new Error('twilio settings missing from a checked config');
-      return new TwilioSmsGateway({ ...config.twilio, timeoutMs: config.providerTimeoutMs });
-    case 'kaleyra':
-      if (config.kaleyra === undefined) throw new Error('kaleyra settings missing from a checked config');
-      return new KaleyraSmsGateway({ ...config.kaleyra, timeoutMs: config.providerTimeoutMs });
-    case 'sandbox':
-      return new SandboxSmsGateway(clock);
+function createProviderAdapter(config: Config, name: Exclude<ProviderName, 'sandbox'>): SmsGateway {
+  if (name === 'twilio') {
+    if (config.twilio === undefined) throw new Error('twilio settings missing from a checked config');
+    return new TwilioSmsGateway({ ...config.twilio, timeoutMs: config.providerTimeoutMs });
   }
+  if (config.kaleyra === undefined) throw new Error('kaleyra settings missing from a checked config');
+  return new KaleyraSmsGateway({ ...config.kaleyra, timeoutMs: config.providerTimeoutMs });
 }
 
 /** Resolves everything once, at start, and builds the HTTP app from it. */
@@ -120,6 +197,8 @@ export function createHttpApp(container: Container, identity: ServiceIdentity, i
   return createApp({
     sendSms: container.get<SendSms>(TOKENS.SendSms),
     previewSegments: container.get<PreviewSegments>(TOKENS.PreviewSegments),
+    idempotency: container.get<IdempotentExecution>(TOKENS.IdempotentExecution),
+    circuits: container.get<readonly ProviderCircuit[]>(TOKENS.ProviderCircuits),
     logger: container.get<Logger>(TOKENS.Logger),
     identity,
     isShuttingDown,

@@ -3,7 +3,7 @@ import { RedisGuardStore } from '../adapters/guards/redis-guard-store.js';
 import type { GuardStore } from '../application/ports/guard-store.js';
 import { TOKENS } from '../application/tokens.js';
 import { ConfigError, loadConfig } from './config.js';
-import { buildContainer, createHttpApp } from './container.js';
+import { buildContainer, closeContainer, createHttpApp } from './container.js';
 import { createLogger } from './logger.js';
 import { handleShutdownSignals, listen } from './server.js';
 import { readServiceIdentity } from './service-identity.js';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     },
     close: async () => {
       await running.close(config.providerTimeoutMs + 5000);
-      await guardStore.close();
+      await closeContainer(container);
     },
   });
 }

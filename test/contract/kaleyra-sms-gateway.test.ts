@@ -48,7 +48,7 @@ describe('KaleyraSmsGateway (contract)', () => {
       .reply(200, accepted());
     const receipt = await gateway().send(anSms({ sender: 'ACME' }));
     scope.done();
-    expect(receipt).to.deep.equal({ sid: 'ee8a1234-aaaa-bbbb-cccc-9b7171234d0d:1', status: 'queued' });
+    expect(receipt).to.deep.equal({ provider: 'kaleyra', sid: 'ee8a1234-aaaa-bbbb-cccc-9b7171234d0d:1', status: 'queued' });
   });
 
   it('adds unicode=1 when the body needs UCS-2', async () => {

@@ -50,7 +50,7 @@ describe('TwilioSmsGateway (contract)', () => {
       .reply(201, created());
     const receipt = await gateway().send(anSms());
     scope.done();
-    expect(receipt).to.deep.equal({ sid: 'SM0123456789abcdef0123456789abcdef', status: 'queued', numSegments: 1 });
+    expect(receipt).to.deep.equal({ provider: 'twilio', sid: 'SM0123456789abcdef0123456789abcdef', status: 'queued', numSegments: 1 });
   });
 
   it('sends an alphanumeric sender as From and the body untouched, emoji included', async () => {

@@ -13,12 +13,17 @@ describe('operations (end to end)', () => {
     });
     after(() => service.close());
 
-    for (const path of ['/-/healthz', '/-/ready', '/-/check-up']) {
+    for (const path of ['/-/healthz', '/-/ready']) {
       it(`answers 200 {status, name, version} on ${path}`, async () => {
         const res = await request(service.url).get(path).expect(200);
         expect(res.body).to.deep.equal({ status: 'OK', name: 'sms-service-under-test', version: '0.0.0-test' });
       });
     }
+
+    it('answers 200 {status, name, version, providers} on /-/check-up; the sandbox has no circuit', async () => {
+      const res = await request(service.url).get('/-/check-up').expect(200);
+      expect(res.body).to.deep.equal({ status: 'OK', name: 'sms-service-under-test', version: '0.0.0-test', providers: {} });
+    });
 
     it('answers 503 on /-/ready once shutdown has begun, while liveness stays 200', async () => {
       service.beginShutdown();

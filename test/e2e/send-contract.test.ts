@@ -22,15 +22,15 @@ describe('POST /send: the request contract (end to end, Twilio adapter → emula
   const send = (body: unknown) => request(service.url).post('/send').set('Content-Type', 'application/json').send(JSON.stringify(body));
 
   describe('accepted requests', () => {
-    it('answers 200 with dateEvent, numSegments, sid and status, all strings', async () => {
+    it('answers 200 with dateEvent, numSegments, sid, status and provider, all strings', async () => {
       const before = Date.now();
       const res = await send(VALID).expect(200).expect('Content-Type', /application\/json/);
-      expect(Object.keys(res.body)).to.deep.equal(['dateEvent', 'numSegments', 'sid', 'status']);
+      expect(Object.keys(res.body)).to.deep.equal(['dateEvent', 'numSegments', 'sid', 'status', 'provider']);
       for (const value of Object.values(res.body)) expect(value).to.be.a('string');
       expect(res.body.dateEvent).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(Date.parse(res.body.dateEvent)).to.be.within(before, Date.now());
       expect(res.body.sid).to.match(/^SM[0-9a-f]{32}$/);
-      expect(res.body).to.include({ numSegments: '1', status: 'queued' });
+      expect(res.body).to.include({ numSegments: '1', status: 'queued', provider: 'twilio' });
       expect(emulator.count('twilio')).to.equal(1);
       expect(emulator.calls()[0]?.form).to.deep.include({ To: VALID.receiver, From: VALID.sender, Body: VALID.body });
     });

@@ -26,7 +26,7 @@ describe('POST /send: every error answer (end to end)', () => {
 
   before(async () => {
     emulator = await startEmulator({ twilioAuthToken: TEST_AUTH_TOKEN });
-    service = await startService(twilioEnv(emulator.url, { PROVIDER_TIMEOUT_MS: '400' }));
+    service = await startService(twilioEnv(emulator.url, { PROVIDER_TIMEOUT_MS: '400', CIRCUIT_FAILURES: '1000' }));
   });
   after(async () => {
     await service.close();
@@ -170,10 +170,11 @@ describe('POST /send: every error answer (end to end)', () => {
       expect(emulator.count()).to.equal(1);
     });
 
-    it('sends no Retry-After when the provider gave none', async () => {
-      emulator.inject({ fault: { kind: 'status', status: 429 }, times: 1 });
+    it('sends no Retry-After when the provider gave none, after the first call and its 2 retries were all refused', async () => {
+      emulator.inject({ fault: { kind: 'status', status: 429 }, times: 3 });
       const res = await send().expect(429);
       expect(res.headers['retry-after']).to.equal(undefined);
+      expect(emulator.count()).to.equal(3);
     });
   });
 

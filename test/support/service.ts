@@ -1,8 +1,6 @@
 import type { Container } from 'inversify';
-import type { GuardStore } from '../../src/application/ports/guard-store.js';
-import { TOKENS } from '../../src/application/tokens.js';
 import { loadConfig } from '../../src/infrastructure/config.js';
-import { buildContainer, createHttpApp, type ContainerOverrides } from '../../src/infrastructure/container.js';
+import { buildContainer, closeContainer, createHttpApp, type ContainerOverrides } from '../../src/infrastructure/container.js';
 import { listen, type RunningServer } from '../../src/infrastructure/server.js';
 import { captureLogs } from './log-capture.js';
 
@@ -41,7 +39,7 @@ export async function startService(env: Record<string, string>, overrides: Conta
     },
     close: async () => {
       await server.close(1000);
-      await container.get<GuardStore>(TOKENS.GuardStore).close();
+      await closeContainer(container);
     },
   };
 }

@@ -1,10 +1,11 @@
 import express, { type Express } from 'express';
+import type { IdempotentExecution } from '../../application/idempotency/idempotent-execution.js';
 import type { Logger } from '../../application/ports/logger.js';
 import type { Outbox } from '../../application/ports/outbox.js';
 import type { PreviewSegments } from '../../application/preview-segments.js';
 import type { SendSms } from '../../application/send-sms.js';
 import { errorMiddleware } from './error-middleware.js';
-import { healthRoutes, type ServiceIdentity } from './health-routes.js';
+import { healthRoutes, type ProviderCircuitView, type ServiceIdentity } from './health-routes.js';
 import { HttpError } from './http-error.js';
 import { requestLogging } from './request-context.js';
 import { sandboxRoutes } from './sandbox-routes.js';
@@ -14,6 +15,9 @@ import { sendRoute } from './send-route.js';
 export interface AppDependencies {
   readonly sendSms: SendSms;
   readonly previewSegments: PreviewSegments;
+  readonly idempotency: IdempotentExecution;
+  /** Each provider's circuit breaker, for the check-up. */
+  readonly circuits: readonly ProviderCircuitView[];
   readonly logger: Logger;
   readonly identity: ServiceIdentity;
   /** True once shutdown has begun: readiness then answers 503. */
@@ -29,8 +33,8 @@ export function createApp(deps: AppDependencies): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestLogging(deps.logger));
-  app.use(healthRoutes(deps.identity, deps.isShuttingDown));
-  app.use(sendRoute(deps.sendSms));
+  app.use(healthRoutes(deps.identity, deps.isShuttingDown, deps.circuits));
+  app.use(sendRoute(deps));
   app.use(segmentsRoute(deps.previewSegments));
   if (deps.outbox !== undefined) app.use(sandboxRoutes(deps.outbox));
   app.use((req, _res, next) => {

@@ -1,12 +1,18 @@
 import { STATUS_CODES } from 'node:http';
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 import {
   DestinationNotAllowedError,
   ProviderBalanceExhaustedError,
   RateLimitExceededError,
   ReceiverBackoffError,
 } from '../../application/guards/guard-errors.js';
+import {
+  IdempotencyKeyInFlightError,
+  IdempotencyKeyReusedError,
+  InvalidIdempotencyKeyError,
+} from '../../application/idempotency/idempotency-errors.js';
 import { GuardStoreUnavailableError } from '../../application/ports/guard-store.js';
+import { IdempotencyStoreUnavailableError } from '../../application/ports/idempotency-store.js';
 import type { Logger } from '../../application/ports/logger.js';
 import {
   MessageRejectedError,
@@ -21,8 +27,8 @@ import { HttpError } from './http-error.js';
 import { rateLimitHeaders } from './rate-limit-headers.js';
 import { requestIdOf } from './request-context.js';
 
-/** What the service answers for an error it understands. */
-interface Answer {
+/** What the service answers for an error. */
+export interface ErrorAnswer {
   status: number;
   message: string;
   headers?: Readonly<Record<string, string>>;
@@ -31,7 +37,7 @@ interface Answer {
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 // The one table from error classes to HTTP statuses. First match wins, so subclasses come before their parents.
-const STATUS_BY_ERROR: ReadonlyArray<readonly [ErrorClass, (error: never) => Answer]> = [
+const STATUS_BY_ERROR: ReadonlyArray<readonly [ErrorClass, (error: never) => ErrorAnswer]> = [
   [HttpError, (e: HttpError) => ({ status: e.status, message: e.message, headers: e.headers })],
   [DomainError, (e: DomainError) => ({ status: 400, message: e.message })],
   [MessageRejectedError, (e: MessageRejectedError) => ({ status: 400, message: e.message })],
@@ -62,10 +68,14 @@ const STATUS_BY_ERROR: ReadonlyArray<readonly [ErrorClass, (error: never) => Ans
   ],
   [ProviderBalanceExhaustedError, (e: ProviderBalanceExhaustedError) => ({ status: 503, message: e.message })],
   [GuardStoreUnavailableError, () => ({ status: 503, message: 'guard store unavailable' })],
+  [InvalidIdempotencyKeyError, (e: InvalidIdempotencyKeyError) => ({ status: 400, message: e.message })],
+  [IdempotencyKeyInFlightError, (e: IdempotencyKeyInFlightError) => ({ status: 409, message: e.message })],
+  [IdempotencyKeyReusedError, (e: IdempotencyKeyReusedError) => ({ status: 422, message: e.message })],
+  [IdempotencyStoreUnavailableError, () => ({ status: 503, message: 'idempotency store unavailable; retry with the same key' })],
 ];
 
 // Errors raised by express.json (body-parser), recognised by their `type`.
-const BODY_PARSER_ANSWERS: Readonly<Record<string, (error: { limit?: number }) => Answer>> = {
+const BODY_PARSER_ANSWERS: Readonly<Record<string, (error: { limit?: number }) => ErrorAnswer>> = {
   'entity.parse.failed': () => ({ status: 400, message: 'the request body is not valid JSON' }),
   'entity.too.large': (e) => ({ status: 413, message: `the request body must not exceed ${e.limit ?? 16384} bytes` }),
   'charset.unsupported': () => ({ status: 415, message: 'the request body must be UTF-8 encoded JSON' }),
@@ -75,7 +85,7 @@ const BODY_PARSER_ANSWERS: Readonly<Record<string, (error: { limit?: number }) =
   'stream.encoding.set': () => ({ status: 500, message: 'internal server error' }),
 };
 
-export function answerFor(error: unknown): Answer | undefined {
+export function answerFor(error: unknown): ErrorAnswer | undefined {
   for (const [errorClass, answer] of STATUS_BY_ERROR) {
     if (error instanceof errorClass) return answer(error as never);
   }
@@ -86,31 +96,39 @@ export function answerFor(error: unknown): Answer | undefined {
   return undefined;
 }
 
-/** Writes `{statusCode, error, message}` with statusCode as a string, the documented error shape. */
-export function sendError(res: Response, status: number, message: string, headers: Readonly<Record<string, string>> = {}): void {
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.status(status).json({ statusCode: String(status), error: STATUS_CODES[status] ?? 'Error', message });
+/** The documented error body: `{statusCode, error, message}` with statusCode as a string. */
+export function errorBody(status: number, message: string): { statusCode: string; error: string; message: string } {
+  return { statusCode: String(status), error: STATUS_CODES[status] ?? 'Error', message };
 }
 
-/** Maps every error to the documented error body; anything unexpected is a 500 whose stack goes to the log only. */
+/** Writes the documented error body. */
+export function sendError(res: Response, status: number, message: string, headers: Readonly<Record<string, string>> = {}): void {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.status(status).json(errorBody(status, message));
+}
+
+/** The answer for any error; anything unexpected is a 500 whose stack goes to the log only. */
+export function errorAnswer(error: unknown, logger: Logger, req: Request, res: Response): ErrorAnswer {
+  const answer = answerFor(error);
+  if (answer !== undefined) return answer;
+  logger.error('unexpected error', {
+    requestId: requestIdOf(res),
+    method: req.method,
+    path: req.path,
+    error: error instanceof Error ? error.name : typeof error,
+    stack: error instanceof Error ? error.stack : undefined,
+  });
+  return { status: 500, message: 'internal server error' };
+}
+
+/** Maps every error to the documented error body. */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
     }
-    const answer = answerFor(error);
-    if (answer !== undefined) {
-      sendError(res, answer.status, answer.message, answer.headers);
-      return;
-    }
-    logger.error('unexpected error', {
-      requestId: requestIdOf(res),
-      method: req.method,
-      path: req.path,
-      error: error instanceof Error ? error.name : typeof error,
-      stack: error instanceof Error ? error.stack : undefined,
-    });
-    sendError(res, 500, 'internal server error');
+    const answer = errorAnswer(error, logger, req, res);
+    sendError(res, answer.status, answer.message, answer.headers);
   };
 }

@@ -6,8 +6,17 @@ export interface ServiceIdentity {
   readonly version: string;
 }
 
-/** Liveness, readiness and a check-up, all open. Readiness turns 503 once shutdown has begun. */
-export function healthRoutes(identity: ServiceIdentity, isShuttingDown: () => boolean) {
+/** A provider's circuit breaker as the check-up reports it. */
+export interface ProviderCircuitView {
+  readonly provider: string;
+  readonly state: string;
+}
+
+/**
+ * Liveness, readiness and a check-up, all open. Readiness turns 503 once shutdown has begun. The check-up adds
+ * each provider's circuit state (closed, open, half-open).
+ */
+export function healthRoutes(identity: ServiceIdentity, isShuttingDown: () => boolean, circuits: readonly ProviderCircuitView[] = []) {
   const router = strictRouter();
   const ok = { status: 'OK', name: identity.name, version: identity.version };
   router.get('/-/healthz', (_req, res) => {
@@ -18,7 +27,8 @@ export function healthRoutes(identity: ServiceIdentity, isShuttingDown: () => bo
     else res.json(ok);
   });
   router.get('/-/check-up', (_req, res) => {
-    res.json(ok);
+    const providers = Object.fromEntries(circuits.map((circuit) => [circuit.provider, { circuit: circuit.state }]));
+    res.json({ ...ok, providers });
   });
   return router;
 }

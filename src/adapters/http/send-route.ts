@@ -1,5 +1,10 @@
+import type { Request, Response } from 'express';
 import { strictRouter } from './strict-router.js';
-import type { SendSms } from '../../application/send-sms.js';
+import type { IdempotentExecution, Outcome } from '../../application/idempotency/idempotent-execution.js';
+import type { Logger } from '../../application/ports/logger.js';
+import { SmsGatewayError } from '../../application/ports/sms-gateway.js';
+import type { SendSms, SendSmsResult } from '../../application/send-sms.js';
+import { answerFor, errorAnswer, errorBody } from './error-middleware.js';
 import { jsonBody, methodNotAllowed } from './json-body.js';
 import { rateLimitHeaders } from './rate-limit-headers.js';
 import { logContextScope } from './request-context.js';
@@ -12,23 +17,78 @@ export interface SendResponse {
   numSegments: string;
   sid: string;
   status: string;
+  /** Which provider took the message. */
+  provider: string;
 }
 
-export function sendRoute(sendSms: SendSms) {
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export interface SendRouteDependencies {
+  readonly sendSms: SendSms;
+  readonly idempotency: IdempotentExecution;
+  readonly logger: Logger;
+}
+
+/**
+ * `POST /send`. With an Idempotency-Key header the answer is kept and replayed byte for byte to a retry with
+ * the same key and body, whose provider is never called again.
+ */
+export function sendRoute({ sendSms, idempotency, logger }: SendRouteDependencies) {
   const router = strictRouter();
   const validate = compileValidator<SendRequest>(sendRequestSchema);
+  const send = (req: Request) => sendSms.execute(validate(req.body));
+
   router.post('/send', ...jsonBody(), logContextScope(), async (req, res) => {
-    const request = validate(req.body);
-    const result = await sendSms.execute(request);
-    const answer: SendResponse = {
-      dateEvent: result.dateEvent.toISOString(),
-      numSegments: String(result.numSegments),
-      sid: result.sid,
-      status: result.status,
-    };
-    if (result.rateLimit !== undefined) res.set(rateLimitHeaders(result.rateLimit));
-    res.status(200).json(answer);
+    const key = req.get('idempotency-key');
+    if (key === undefined) {
+      const result = await send(req);
+      if (result.rateLimit !== undefined) res.set(rateLimitHeaders(result.rateLimit));
+      res.status(200).json(toResponse(result));
+      return;
+    }
+    // Headers that describe this moment (rate limit, Retry-After) go with the first answer only.
+    let headers: Readonly<Record<string, string>> = {};
+    const { answer, replayed } = await idempotency.run({ key, scope: 'default', payload: req.body }, async (): Promise<Outcome> => {
+      try {
+        const result = await send(req);
+        if (result.rateLimit !== undefined) headers = rateLimitHeaders(result.rateLimit);
+        return { answer: { status: 200, contentType: JSON_TYPE, body: JSON.stringify(toResponse(result)) }, keep: true };
+      } catch (error) {
+        const failure = errorAnswer(error, logger, req, res);
+        headers = failure.headers ?? {};
+        return {
+          answer: { status: failure.status, contentType: JSON_TYPE, body: JSON.stringify(errorBody(failure.status, failure.message)) },
+          keep: isFinal(error, failure.status),
+        };
+      }
+    });
+    res.set(replayed ? { 'Idempotent-Replayed': 'true' } : headers);
+    writeAnswer(res, answer);
   });
   router.all('/send', methodNotAllowed(['POST']));
   return router;
+}
+
+function toResponse(result: SendSmsResult): SendResponse {
+  return {
+    dateEvent: result.dateEvent.toISOString(),
+    numSegments: String(result.numSegments),
+    sid: result.sid,
+    status: result.status,
+    provider: result.provider,
+  };
+}
+
+/**
+ * Whether an outcome is known for good and is kept for the key: a sent message, or a provider's answer other
+ * than "try later" (429, 503). A refusal before any provider call (validation, guards) is not: the caller fixes
+ * the request or waits, and retries with the same key. An unexpected error is kept, since the message may be out.
+ */
+function isFinal(error: unknown, status: number): boolean {
+  if (status === 429 || status === 503) return false;
+  return error instanceof SmsGatewayError || answerFor(error) === undefined;
+}
+
+function writeAnswer(res: Response, answer: { status: number; contentType: string; body: string }): void {
+  res.status(answer.status).set('Content-Type', answer.contentType).send(Buffer.from(answer.body, 'utf8'));
 }

@@ -4,6 +4,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Sms } from '../../domain/sms.js';
 import {
   ProviderFailureError,
+  type SendOptions,
   type SmsGateway,
   type SmsGatewayError,
   type SmsReceipt,
@@ -43,7 +44,8 @@ export class KaleyraSmsGateway implements SmsGateway, ProviderBalance {
     });
   }
 
-  async send(sms: Sms): Promise<SmsReceipt> {
+  async send(sms: Sms, options: SendOptions = {}): Promise<SmsReceipt> {
+    const timeoutMs = Math.max(1, Math.min(this.config.timeoutMs, options.timeoutMs ?? this.config.timeoutMs));
     const form = new URLSearchParams({
       to: sms.receiver.value,
       sender: sms.sender.value,
@@ -55,11 +57,12 @@ export class KaleyraSmsGateway implements SmsGateway, ProviderBalance {
     try {
       response = await this.http.post(`/v1/${encodeURIComponent(this.config.sid)}/messages`, form.toString(), {
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        signal: AbortSignal.timeout(this.config.timeoutMs),
+        timeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw translateTransportError(PROVIDER, 'Kaleyra', error) ??
-        new ProviderFailureError(PROVIDER, 'Kaleyra request failed unexpectedly');
+        new ProviderFailureError(PROVIDER, 'Kaleyra request failed unexpectedly', { mayHaveBeenSent: true });
     }
     if (response.status >= 200 && response.status < 300) return toReceipt(response.data);
     throw translateHttpError(response);
@@ -98,19 +101,19 @@ function readBalance(data: unknown): number | undefined {
 
 function toReceipt(data: unknown): SmsReceipt {
   if (typeof data !== 'object' || data === null) {
-    throw new ProviderFailureError(PROVIDER, 'Kaleyra answered with a body that could not be read');
+    throw new ProviderFailureError(PROVIDER, 'Kaleyra answered with a body that could not be read', { mayHaveBeenSent: true });
   }
   const body = data as KaleyraSendResponse;
   const reported = describeError(body.error);
   if (reported !== undefined) {
-    throw new ProviderFailureError(PROVIDER, `Kaleyra reported an error in a success answer: ${reported}`);
+    throw new ProviderFailureError(PROVIDER, `Kaleyra reported an error in a success answer: ${reported}`, { mayHaveBeenSent: true });
   }
   const sid = body.data?.[0]?.message_id ?? body.id;
   if (typeof sid !== 'string' || sid === '') {
-    throw new ProviderFailureError(PROVIDER, 'Kaleyra answered 2xx without a message id');
+    throw new ProviderFailureError(PROVIDER, 'Kaleyra answered 2xx without a message id', { mayHaveBeenSent: true });
   }
   // Kaleyra has accepted the message for delivery: the same state Twilio calls `queued`.
-  return { sid, status: 'queued' };
+  return { provider: PROVIDER, sid, status: 'queued' };
 }
 
 function translateHttpError(response: AxiosResponse<unknown>): SmsGatewayError {

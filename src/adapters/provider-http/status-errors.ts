@@ -37,7 +37,10 @@ export function translateHttpAnswer(labels: ProviderLabels, answer: ProviderHttp
   const said = answer.message !== undefined && answer.message !== '' ? answer.message : `HTTP ${status}`;
   const codeSuffix = code === undefined ? '' : ` (${name} error ${code})`;
   if (status >= 200 && status < 300) {
-    return new ProviderFailureError(provider, `${name} reported an error in a ${status} answer: ${said}${codeSuffix}`, details);
+    return new ProviderFailureError(provider, `${name} reported an error in a ${status} answer: ${said}${codeSuffix}`, {
+      ...details,
+      mayHaveBeenSent: true,
+    });
   }
   if (status === 429) {
     return new ProviderRateLimitedError(provider, `${name} is rate limiting requests: ${said}${codeSuffix}`, {

@@ -29,7 +29,7 @@ export function translateTransportError(provider: string, label: string, error: 
   return new ProviderFailureError(
     provider,
     `${label} connection failed after the request was sent (${code}); the message may have been sent`,
-    { providerCode: code },
+    { providerCode: code, mayHaveBeenSent: true },
   );
 }
 

@@ -1,9 +1,18 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import https from 'node:https';
 import twilio from 'twilio';
 import { TwilioHttpError } from './twilio-api-types.js';
 
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
+
+// The SDK passes no per-call options down to its request client: a shorter deadline for one call travels here.
+const callTimeout = new AsyncLocalStorage<number>();
+
+/** Runs `call` with every Twilio request in it bounded by `timeoutMs` (when shorter than the client's own). */
+export function withCallTimeout<T>(timeoutMs: number | undefined, call: () => Promise<T>): Promise<T> {
+  return timeoutMs === undefined ? call() : callTimeout.run(timeoutMs, call);
+}
 
 /**
  * The SDK's own request client with three changes: requests go to `baseUrl` instead of https://api.twilio.com
@@ -25,7 +34,7 @@ export class TwilioHttpClient extends twilio.RequestClient {
     this.axios.defaults.httpsAgent = new https.Agent(agentOptions);
     // The axios timeout only bounds socket inactivity; this bounds the whole exchange.
     this.axios.interceptors.request.use((config) => {
-      config.signal ??= AbortSignal.timeout(this.timeoutMs);
+      config.signal ??= AbortSignal.timeout(this.currentTimeoutMs());
       return config;
     });
   }
@@ -37,12 +46,16 @@ export class TwilioHttpClient extends twilio.RequestClient {
     const response = await super.request<TData>({
       ...opts,
       uri: `${this.origin}${target.pathname}${target.search}`,
-      timeout: this.timeoutMs,
+      timeout: this.currentTimeoutMs(),
     });
     if (response.statusCode < 200 || response.statusCode >= 300 || reportsError(response.body)) {
       throw new TwilioHttpError(response.statusCode, response.body, (response.headers ?? {}) as Record<string, unknown>);
     }
     return response;
+  }
+
+  private currentTimeoutMs(): number {
+    return Math.max(1, Math.min(this.timeoutMs, callTimeout.getStore() ?? this.timeoutMs));
   }
 }
 

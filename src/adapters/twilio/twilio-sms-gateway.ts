@@ -2,6 +2,7 @@ import twilio from 'twilio';
 import type { Sms } from '../../domain/sms.js';
 import {
   ProviderFailureError,
+  type SendOptions,
   type SmsGateway,
   type SmsGatewayError,
   type SmsReceipt,
@@ -10,7 +11,7 @@ import type { Balance, ProviderBalance } from '../../application/ports/provider-
 import { translateHttpAnswer } from '../provider-http/status-errors.js';
 import { translateTransportError } from '../provider-http/transport-errors.js';
 import { TwilioHttpError } from './twilio-api-types.js';
-import { TwilioHttpClient } from './twilio-http-client.js';
+import { TwilioHttpClient, withCallTimeout } from './twilio-http-client.js';
 
 export interface TwilioGatewayConfig {
   readonly accountSid: string;
@@ -39,14 +40,12 @@ export class TwilioSmsGateway implements SmsGateway, ProviderBalance {
     });
   }
 
-  async send(sms: Sms): Promise<SmsReceipt> {
+  async send(sms: Sms, options: SendOptions = {}): Promise<SmsReceipt> {
     let message: { sid?: unknown; status?: unknown; numSegments?: unknown; errorCode?: unknown; errorMessage?: unknown };
     try {
-      message = await this.client.messages.create({
-        from: sms.sender.value,
-        to: sms.receiver.value,
-        body: sms.body.value,
-      });
+      message = await withCallTimeout(options.timeoutMs, () =>
+        this.client.messages.create({ from: sms.sender.value, to: sms.receiver.value, body: sms.body.value }),
+      );
     } catch (error) {
       throw translateTwilioError(error);
     }
@@ -72,7 +71,7 @@ export class TwilioSmsGateway implements SmsGateway, ProviderBalance {
 function toReceipt(message: { sid?: unknown; status?: unknown; numSegments?: unknown; errorCode?: unknown; errorMessage?: unknown }): SmsReceipt {
   const { sid, status } = message;
   if (typeof sid !== 'string' || sid === '' || typeof status !== 'string' || status === '') {
-    throw new ProviderFailureError(PROVIDER, 'Twilio answered 2xx without a message sid and status');
+    throw new ProviderFailureError(PROVIDER, 'Twilio answered 2xx without a message sid and status', { mayHaveBeenSent: true });
   }
   if (message.errorCode !== null && message.errorCode !== undefined || FAILED_STATUSES.has(status)) {
     const detail = typeof message.errorMessage === 'string' ? `: ${message.errorMessage}` : '';
@@ -81,7 +80,7 @@ function toReceipt(message: { sid?: unknown; status?: unknown; numSegments?: unk
     });
   }
   const numSegments = Number(message.numSegments);
-  return Number.isInteger(numSegments) && numSegments > 0 ? { sid, status, numSegments } : { sid, status };
+  return Number.isInteger(numSegments) && numSegments > 0 ? { provider: PROVIDER, sid, status, numSegments } : { provider: PROVIDER, sid, status };
 }
 
 export function translateTwilioError(error: unknown): SmsGatewayError {
@@ -89,7 +88,7 @@ export function translateTwilioError(error: unknown): SmsGatewayError {
   const transport = translateTransportError(PROVIDER, 'Twilio', error);
   if (transport !== undefined) return transport;
   // The SDK raises SyntaxError on a 2xx body that is not JSON, TypeError on one that is not an object.
-  return new ProviderFailureError(PROVIDER, 'Twilio answered with a body that could not be read');
+  return new ProviderFailureError(PROVIDER, 'Twilio answered with a body that could not be read', { mayHaveBeenSent: true });
 }
 
 function translateHttpError(error: TwilioHttpError): SmsGatewayError {

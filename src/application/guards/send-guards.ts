@@ -3,7 +3,6 @@ import type { Sms } from '../../domain/sms.js';
 import type { Clock } from '../ports/clock.js';
 import { GuardStoreUnavailableError, type GuardStore, type RateLimitDecision } from '../ports/guard-store.js';
 import type { Logger } from '../ports/logger.js';
-import type { BalanceGuard } from './balance-guard.js';
 import type { DestinationPolicy } from './destination-policy.js';
 import { RateLimitExceededError, ReceiverBackoffError } from './guard-errors.js';
 
@@ -24,13 +23,13 @@ export interface Admission {
 
 /**
  * The fraud and cost guards a message passes before it reaches a provider, cheapest first: destination,
- * balance, global rate limit, per-receiver back-off. A refusal costs nothing from the guards that come after.
+ * global rate limit, per-receiver back-off. A refusal costs nothing from the guards that come after. The balance
+ * check belongs to each provider instead (BalanceCheckedSmsGateway), so an empty one can fail over.
  */
 export class SendGuards {
   constructor(
     private readonly store: GuardStore,
     private readonly destination: DestinationPolicy,
-    private readonly balance: BalanceGuard | undefined,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly settings: GuardSettings,
@@ -38,7 +37,6 @@ export class SendGuards {
 
   async admit(sms: Sms): Promise<Admission> {
     this.destination.check(sms.receiver);
-    await this.balance?.check();
     const rateLimit = this.settings.rateLimitEnabled ? await this.ask('rate limit', () => this.store.consumeRateLimit()) : undefined;
     if (rateLimit !== undefined && !rateLimit.allowed) throw new RateLimitExceededError(rateLimit);
     if (this.settings.backoffResetAfterMs === 0) return { holdMs: 0, rateLimit };

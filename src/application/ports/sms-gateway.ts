@@ -2,6 +2,8 @@ import type { Sms } from '../../domain/sms.js';
 
 /** What a provider answered when it accepted a message. */
 export interface SmsReceipt {
+  /** Which provider accepted it, when a gateway chooses among several. */
+  readonly provider?: string;
   /** The provider's message id. */
   readonly sid: string;
   /** The provider's status for the message, e.g. `queued`, `accepted`, `sent`. */
@@ -10,14 +12,21 @@ export interface SmsReceipt {
   readonly numSegments?: number;
 }
 
+export interface SendOptions {
+  /** Time left for this call, when less than the gateway's own timeout. */
+  readonly timeoutMs?: number;
+}
+
 /** Sends one SMS through one provider. Fails only with a SmsGatewayError subclass. */
 export interface SmsGateway {
   /** Short name of the provider, e.g. `twilio`. */
   readonly provider: string;
-  send(sms: Sms): Promise<SmsReceipt>;
+  send(sms: Sms, options?: SendOptions): Promise<SmsReceipt>;
 }
 
 export interface ProviderErrorDetails {
+  /** True when the provider may have taken the message (no answer, or an answer we cannot trust). */
+  readonly mayHaveBeenSent?: boolean;
   /** The provider's own error code, when it gave one (Twilio `21211`, Kaleyra `E413`, an errno such as `ECONNRESET`). */
   readonly providerCode?: string | number;
   /** HTTP status the provider answered with, when it answered. */
@@ -28,6 +37,11 @@ export interface ProviderErrorDetails {
 export abstract class SmsGatewayError extends Error {
   readonly providerCode?: string | number;
   readonly providerStatus?: number;
+  /**
+   * Whether the message may have gone out despite the error. Only a failure with `false` may be retried or sent
+   * through another provider: anything else could deliver it twice.
+   */
+  readonly mayHaveBeenSent: boolean;
 
   constructor(
     readonly provider: string,
@@ -38,6 +52,7 @@ export abstract class SmsGatewayError extends Error {
     this.name = new.target.name;
     this.providerCode = details.providerCode;
     this.providerStatus = details.providerStatus;
+    this.mayHaveBeenSent = details.mayHaveBeenSent ?? false;
   }
 }
 
@@ -62,11 +77,18 @@ export class ProviderRateLimitedError extends SmsGatewayError {
 /** The provider refused our credentials or account: a deployment problem, not the caller's. */
 export class ProviderAuthenticationError extends SmsGatewayError {}
 
-/** The provider failed (5xx, an error inside a 2xx, an answer we cannot read, a reset after we sent). */
+/**
+ * The provider failed: a 5xx (it did not take the message), or an error inside a 2xx, an answer we cannot read,
+ * a reset after we sent (it may have: `mayHaveBeenSent`).
+ */
 export class ProviderFailureError extends SmsGatewayError {}
 
 /** The provider could not be reached; it certainly did not take the message. */
 export class ProviderUnavailableError extends SmsGatewayError {}
 
 /** The provider did not answer in time; the message may or may not have been sent. */
-export class ProviderTimeoutError extends SmsGatewayError {}
+export class ProviderTimeoutError extends SmsGatewayError {
+  constructor(provider: string, message: string, details: ProviderErrorDetails = {}) {
+    super(provider, message, { ...details, mayHaveBeenSent: true });
+  }
+}
