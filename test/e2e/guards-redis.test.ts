@@ -49,6 +49,23 @@ describe('guards shared by two replicas through Redis (end to end)', function ()
     expect(emulator.count()).to.equal(50);
   });
 
+  it('recognises an Idempotency-Key on the other replica: replayed, or 409 while in flight, never sent twice', async () => {
+    const [a, b] = await twoReplicas({});
+    const keyed = (service: RunningService, key: string) =>
+      request(service.url).post('/send').set('Content-Type', 'application/json').set('Idempotency-Key', key).send(JSON.stringify(VALID));
+    const first = await keyed(a, 'cross-replica-1').expect(200);
+    const replay = await keyed(b, 'cross-replica-1').expect(200).expect('Idempotent-Replayed', 'true');
+    expect(replay.text).to.equal(first.text);
+    expect(emulator.count()).to.equal(1);
+
+    emulator.inject({ fault: { kind: 'delay', ms: 300 }, times: 1 });
+    const slow = keyed(a, 'cross-replica-2').then((res) => res);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await keyed(b, 'cross-replica-2').expect(409);
+    expect((await slow).status).to.equal(200);
+    expect(emulator.count()).to.equal(2);
+  });
+
   it('shares the back-off per receiver: the second send, on the other replica, is held 1 s', async () => {
     const clock = new FakeClock();
     const [a, b] = await twoReplicas({ EXPONENTIAL_DELAY_RESET_AFTER: '120' }, clock);

@@ -169,4 +169,59 @@ describe('loadConfig', () => {
       expect(problems.join()).to.include('REDIS_URL must be').and.not.include('pw-secret');
     });
   });
+
+  describe('providers, routes and resilience', () => {
+    const KALEYRA = { KALEYRA_API_KEY: 'k-key', KALEYRA_SID: 'HXIN1234' };
+
+    it('reads SERVICE_PROVIDER as an ordered list: the first is primary, each needs its credentials', () => {
+      const config = loadConfig({ ...TWILIO, ...KALEYRA, SERVICE_PROVIDER: 'twilio, kaleyra' });
+      expect(config.provider).to.equal('twilio');
+      expect(config.providers).to.deep.equal(['twilio', 'kaleyra']);
+      expect(config.routes).to.deep.equal([{ callingCode: '*', providers: ['twilio', 'kaleyra'] }]);
+      expect(config.kaleyra?.sid).to.equal('HXIN1234');
+      expect(problemsOf({ ...TWILIO, SERVICE_PROVIDER: 'twilio,kaleyra' })).to.deep.equal([
+        'KALEYRA_API_KEY is required when SERVICE_PROVIDER includes kaleyra',
+        'KALEYRA_SID is required when SERVICE_PROVIDER includes kaleyra',
+      ]);
+    });
+
+    it('refuses the sandbox in a list, a provider named twice and an unknown one', () => {
+      for (const value of ['sandbox,twilio', 'twilio,twilio', 'twilio,nexmo', ',']) {
+        expect(problemsOf({ ...TWILIO, SERVICE_PROVIDER: value }).join(), value).to.include('SERVICE_PROVIDER must be');
+      }
+    });
+
+    it('reads PROVIDER_ROUTES by calling code, tokens without = continuing the route before them', () => {
+      const config = loadConfig({ ...TWILIO, ...KALEYRA, SERVICE_PROVIDER: 'twilio,kaleyra', PROVIDER_ROUTES: '91=kaleyra,*=twilio,kaleyra' });
+      expect(config.routes).to.deep.equal([
+        { callingCode: '91', providers: ['kaleyra'] },
+        { callingCode: '*', providers: ['twilio', 'kaleyra'] },
+      ]);
+      const withoutStar = loadConfig({ ...TWILIO, ...KALEYRA, SERVICE_PROVIDER: 'twilio,kaleyra', PROVIDER_ROUTES: '+91=kaleyra,twilio' });
+      expect(withoutStar.routes.at(-1)).to.deep.equal({ callingCode: '*', providers: ['twilio', 'kaleyra'] });
+      expect(withoutStar.routes[0]).to.deep.equal({ callingCode: '91', providers: ['kaleyra', 'twilio'] });
+    });
+
+    it('refuses a route to an unconfigured provider, a code that is no calling code, and a provider before any code', () => {
+      const problems = problemsOf({ ...TWILIO, PROVIDER_ROUTES: '91=kaleyra,3=twilio' }).join('\n');
+      expect(problems).to.include('"91=kaleyra"').and.include('"3", which is neither * nor a country calling code');
+      expect(problemsOf({ ...TWILIO, PROVIDER_ROUTES: 'twilio' }).join()).to.include('PROVIDER_ROUTES has "twilio"');
+    });
+
+    it('reads TWILIO_SENDER and KALEYRA_SENDER with the rule of a request\'s sender', () => {
+      const config = loadConfig({ ...TWILIO, ...KALEYRA, SERVICE_PROVIDER: 'twilio,kaleyra', KALEYRA_SENDER: 'ACME', TWILIO_SENDER: '+15017122661' });
+      expect(config.senders).to.deep.equal({ twilio: '+15017122661', kaleyra: 'ACME' });
+      expect(problemsOf({ ...TWILIO, KALEYRA_SENDER: 'TOO LONG SENDER' }).join()).to.include('KALEYRA_SENDER must be');
+    });
+
+    it('defaults to 2 retries, a circuit opening after 5 failures for 30 s and keys kept 24 h', () => {
+      const config = loadConfig(TWILIO);
+      expect(config.resilience).to.deep.equal({ maxRetries: 2, circuitFailures: 5, circuitCooldownMs: 30_000 });
+      expect(config.idempotencyTtlMs).to.equal(86_400_000);
+      const custom = loadConfig({ ...TWILIO, PROVIDER_MAX_RETRIES: '0', CIRCUIT_FAILURES: '3', CIRCUIT_COOLDOWN: '2 minutes', IDEMPOTENCY_TTL: '1h' });
+      expect(custom.resilience).to.deep.equal({ maxRetries: 0, circuitFailures: 3, circuitCooldownMs: 120_000 });
+      expect(custom.idempotencyTtlMs).to.equal(3_600_000);
+      expect(problemsOf({ ...TWILIO, PROVIDER_MAX_RETRIES: '11', CIRCUIT_FAILURES: '0', CIRCUIT_COOLDOWN: 'soon', IDEMPOTENCY_TTL: '90d' })).to.have.length(4);
+    });
+  });
 });
