@@ -1,7 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const outerLayers = ['express', 'express/*', 'twilio', 'twilio/*', 'axios', 'winston', 'inversify', '**/adapters/**', '**/infrastructure/**'];
+const outerLayers = ['express', 'express/*', 'twilio', 'twilio/*', 'axios', 'winston', 'inversify', 'bullmq', 'ioredis', 'csv-parse', '**/adapters/**', '**/infrastructure/**'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
@@ -12,6 +12,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  {
+    // Plain JavaScript launchers run on Node.
+    files: ['bin/**/*.js'],
+    languageOptions: { globals: { URL: 'readonly', process: 'readonly', console: 'readonly' } },
   },
   {
     // The domain is plain TypeScript: no package at all, no outer layer.

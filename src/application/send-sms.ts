@@ -5,7 +5,10 @@ import type { SendGuards } from './guards/send-guards.js';
 import type { Clock } from './ports/clock.js';
 import type { RateLimitDecision } from './ports/guard-store.js';
 import type { Logger } from './ports/logger.js';
-import { SmsGatewayError, type SmsGateway } from './ports/sms-gateway.js';
+import { DestinationNotAllowedError, ProviderBalanceExhaustedError, RateLimitExceededError, ReceiverBackoffError } from './guards/guard-errors.js';
+import { GuardStoreUnavailableError } from './ports/guard-store.js';
+import { NO_METRICS, type GuardName, type SendMetrics } from './ports/metrics.js';
+import { MessageRejectedError, SmsGatewayError, type SmsGateway } from './ports/sms-gateway.js';
 
 export interface SendSmsCommand {
   readonly sender: unknown;
@@ -46,12 +49,19 @@ export class SendSms {
     private readonly logger: Logger,
     private readonly policy: SendPolicy = DEFAULT_SEND_POLICY,
     private readonly guards?: SendGuards,
+    private readonly metrics: SendMetrics = NO_METRICS,
   ) {}
 
-  async execute(command: SendSmsCommand): Promise<SendSmsResult> {
+  /** The message a send would make of `command`, checked as a send checks it (fields, segment cap); nothing is sent. */
+  prepare(command: SendSmsCommand): Sms {
     const sms = Sms.create(command, { smartEncoding: command.smartEncoding ?? this.policy.smartEncoding });
     enforceSegmentCap(sms, this.policy.maxSegments);
-    const admission = (await this.guards?.admit(sms)) ?? { holdMs: 0 };
+    return sms;
+  }
+
+  async execute(command: SendSmsCommand): Promise<SendSmsResult> {
+    const sms = this.prepare(command);
+    const admission = (await this.guards?.admit(sms).catch((error: unknown) => this.refused(error))) ?? { holdMs: 0 };
     if (admission.holdMs > 0) {
       this.logger.info('holding sms: receiver back-off', { holdMs: admission.holdMs, receiver: sms.receiver.value });
       await this.clock.sleep(admission.holdMs);
@@ -64,7 +74,9 @@ export class SendSms {
     });
     const started = performance.now();
     const receipt = await this.gateway.send(sms).catch((error: unknown) => {
+      if (error instanceof ProviderBalanceExhaustedError) this.metrics.guardRefused('balance');
       if (error instanceof SmsGatewayError) {
+        this.metrics.messageNotSent(error.provider, error instanceof MessageRejectedError ? 'rejected' : 'failed');
         this.logger.warn('sms not accepted by provider', {
           provider: error.provider,
           error: error.name,
@@ -81,6 +93,7 @@ export class SendSms {
     const provider = receipt.provider ?? this.gateway.provider;
     const numSegments =
       receipt.numSegments !== undefined && receipt.numSegments > 0 ? receipt.numSegments : sms.segments.numSegments;
+    this.metrics.messageSent(provider, sms.segments.encoding, numSegments);
     this.logger.info('sms accepted by provider', {
       provider,
       sid: receipt.sid,
@@ -100,6 +113,21 @@ export class SendSms {
       ...(admission.rateLimit === undefined ? {} : { rateLimit: admission.rateLimit }),
     };
   }
+
+  /** Counts a guard's refusal, then passes it on to the caller. */
+  private refused(error: unknown): never {
+    const guard = guardOf(error);
+    if (guard !== undefined) this.metrics.guardRefused(guard);
+    throw error;
+  }
+}
+
+function guardOf(error: unknown): GuardName | undefined {
+  if (error instanceof DestinationNotAllowedError) return 'destination';
+  if (error instanceof RateLimitExceededError) return 'rate_limit';
+  if (error instanceof ReceiverBackoffError) return 'receiver_backoff';
+  if (error instanceof GuardStoreUnavailableError) return 'store_unavailable';
+  return undefined;
 }
 
 function enforceSegmentCap(sms: Sms, maxSegments: number | undefined): void {

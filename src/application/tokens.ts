@@ -13,4 +13,5 @@ export const TOKENS = {
   IdempotencyStore: Symbol.for('IdempotencyStore'),
   IdempotentExecution: Symbol.for('IdempotentExecution'),
   ProviderCircuits: Symbol.for('ProviderCircuits'),
+  Metrics: Symbol.for('Metrics'),
 } as const;

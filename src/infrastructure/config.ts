@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Ajv, type ErrorObject } from 'ajv';
 import ms from 'ms';
 import { SenderId } from '../domain/sender-id.js';
@@ -35,6 +36,10 @@ export interface Config {
   readonly resilience: ResilienceConfig;
   /** How long an Idempotency-Key and its answer are kept. */
   readonly idempotencyTtlMs: number;
+  /** Keys callers must present on /send, /segments and /sandbox; open when empty. */
+  readonly apiKeys: readonly string[];
+  /** Express's `trust proxy`: which hops' X-Forwarded-For to believe. */
+  readonly trustProxy: boolean | number | string;
   /** True when SERVICE_PROVIDER was not set and the sandbox was chosen for it. */
   readonly providerDefaulted: boolean;
   readonly twilio?: { readonly accountSid: string; readonly authToken: string; readonly baseUrl: string };
@@ -105,6 +110,12 @@ const KEYS: Readonly<Record<string, KeySpec>> = {
   CIRCUIT_COOLDOWN: {
     schema: { type: 'string' },
     rule: 'must be milliseconds or a duration such as 30s or 2 minutes, of at least 1 second',
+    echo: true,
+  },
+  API_KEYS: { schema: { type: 'string' }, rule: 'must be keys of 16 to 256 printable ASCII characters (no space or comma), separated by commas' },
+  TRUSTED_PROXIES: {
+    schema: { type: 'string' },
+    rule: 'must be true, false, a number of hops, or addresses, CIDR ranges and loopback / linklocal / uniquelocal separated by commas',
     echo: true,
   },
   IDEMPOTENCY_TTL: {
@@ -207,6 +218,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const ttlText = value('IDEMPOTENCY_TTL') ?? '24h';
   const idempotencyTtlMs = parseDuration(ttlText);
   if (idempotencyTtlMs === undefined || idempotencyTtlMs > 30 * 86_400_000) problems.push(describe('IDEMPOTENCY_TTL', ttlText));
+  const apiKeys = list(value('API_KEYS') ?? '');
+  if (apiKeys.some((key) => !/^[\x21-\x2b\x2d-\x7e]{16,256}$/.test(key))) problems.push(describe('API_KEYS', undefined));
+  const trustProxy = readTrustProxy(value('TRUSTED_PROXIES'));
+  if (trustProxy === undefined) problems.push(describe('TRUSTED_PROXIES', value('TRUSTED_PROXIES')));
   const guards = readGuards(value, raw, badKeys, problems);
   const twilioBaseUrl = checkBaseUrl('TWILIO_BASE_URL', value('TWILIO_BASE_URL') ?? 'https://api.twilio.com', problems);
   const kaleyraBaseUrl = checkBaseUrl('KALEYRA_BASE_URL', value('KALEYRA_BASE_URL') ?? 'https://api.kaleyra.io', problems);
@@ -224,6 +239,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       circuitCooldownMs: circuitCooldownMs ?? 30_000,
     },
     idempotencyTtlMs: idempotencyTtlMs ?? 86_400_000,
+    apiKeys,
+    trustProxy: trustProxy ?? false,
     providerDefaulted: !providerSet,
     twilio:
       providers.includes('twilio')
@@ -288,6 +305,24 @@ function readGuards(
     redisKeyPrefix: value('REDIS_KEY_PREFIX') ?? 'sms-service:',
     failOpen: typed('GUARDS_FAIL_OPEN', false),
   };
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** TRUSTED_PROXIES as Express takes it; undefined when it is not one of the accepted forms. Unset: trust none. */
+function readTrustProxy(text: string | undefined): boolean | number | string | undefined {
+  if (text === undefined || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d{1,2}$/.test(text)) return Number(text);
+  const entries = list(text);
+  const fine = entries.every((entry) => {
+    if (PROXY_NAMES.has(entry)) return true;
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    if (family === 0 || rest.length > 0) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+  return fine && entries.length > 0 ? entries.join(',') : undefined;
 }
 
 /** SERVICE_PROVIDER: one provider, or an ordered list of real ones (first is primary). Unset: the sandbox. */

@@ -1,12 +1,13 @@
 import { Container } from 'inversify';
-import { createApp } from '../adapters/http/app.js';
-import type { ServiceIdentity } from '../adapters/http/health-routes.js';
 import { KaleyraSmsGateway } from '../adapters/kaleyra/kaleyra-sms-gateway.js';
 import { InMemoryGuardStore } from '../adapters/guards/in-memory-guard-store.js';
 import { RedisGuardStore } from '../adapters/guards/redis-guard-store.js';
 import { callingCodeOf } from '../adapters/numbering-plan/calling-codes.js';
 import { SandboxSmsGateway } from '../adapters/sandbox/sandbox-sms-gateway.js';
 import { TwilioSmsGateway } from '../adapters/twilio/twilio-sms-gateway.js';
+import { MeteredSmsGateway } from '../adapters/metrics/metered-sms-gateway.js';
+import { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics.js';
+import type { SendMetrics } from '../application/ports/metrics.js';
 import { CircuitBreakingSmsGateway } from '../adapters/resilience/circuit-breaking-sms-gateway.js';
 import { InMemoryIdempotencyStore } from '../adapters/idempotency/in-memory-idempotency-store.js';
 import { RedisIdempotencyStore } from '../adapters/idempotency/redis-idempotency-store.js';
@@ -56,9 +57,11 @@ export function buildContainer(config: Config, createLogger: () => Logger, overr
   container.bind<Clock>(TOKENS.Clock).toConstantValue(overrides.clock ?? systemClock);
   const circuits: CircuitBreakingSmsGateway[] = [];
   container.bind<readonly ProviderCircuit[]>(TOKENS.ProviderCircuits).toConstantValue(circuits);
+  const metrics = new PrometheusMetrics(() => circuits);
+  container.bind<PrometheusMetrics>(TOKENS.Metrics).toConstantValue(metrics);
   container
     .bind<SmsGateway>(TOKENS.SmsGateway)
-    .toDynamicValue(() => overrides.gateway ?? createGateway(config, get<Clock>(TOKENS.Clock), get<Logger>(TOKENS.Logger), circuits))
+    .toDynamicValue(() => overrides.gateway ?? createGateway(config, get<Clock>(TOKENS.Clock), get<Logger>(TOKENS.Logger), circuits, metrics))
     .inSingletonScope();
   if (config.provider === 'sandbox' && overrides.gateway === undefined) {
     container.bind<Outbox>(TOKENS.Outbox).toDynamicValue(() => get<SmsGateway>(TOKENS.SmsGateway) as SandboxSmsGateway);
@@ -104,6 +107,7 @@ export function buildContainer(config: Config, createLogger: () => Logger, overr
           get<Logger>(TOKENS.Logger),
           { smartEncoding: config.smartEncoding, maxSegments: config.maxSegments },
           get<SendGuards>(TOKENS.SendGuards),
+          metrics,
         ),
     )
     .inSingletonScope();
@@ -121,11 +125,12 @@ export async function closeContainer(container: Container): Promise<void> {
 }
 
 /**
- * A claim outlives the longest a request can take (back-off hold, then every provider's whole budget) with a
- * margin, so it never expires under a running request; a process killed mid-request frees its keys after it.
+ * A claim outlives the longest a request can take (back-off hold, then for every provider a balance call and the
+ * whole send budget) with a margin, so it never expires under a running request; a process killed mid-request
+ * frees its keys after it.
  */
-function inFlightTtlMs(config: Config): number {
-  return Math.max(60_000, config.guards.backoff.maxWaitMs + config.providers.length * config.providerTimeoutMs + 30_000);
+export function inFlightTtlMs(config: Config): number {
+  return config.guards.backoff.maxWaitMs + 2 * config.providers.length * config.providerTimeoutMs + 5_000;
 }
 
 function createGuardStore(config: Config, redis: Redis | undefined): GuardStore {
@@ -154,13 +159,13 @@ function createSendGuards(config: Config, container: Container): SendGuards {
  * Each provider's chain, innermost first: its adapter, retries of calls it certainly did not take, its circuit
  * breaker (one failure per message, after retries), its balance check. Failover and routing sit over all of them.
  */
-function createGateway(config: Config, clock: Clock, logger: Logger, circuits: CircuitBreakingSmsGateway[]): SmsGateway {
+function createGateway(config: Config, clock: Clock, logger: Logger, circuits: CircuitBreakingSmsGateway[], metrics: SendMetrics): SmsGateway {
   if (config.provider === 'sandbox') return new SandboxSmsGateway(clock);
   const chains = new Map<string, SmsGateway>();
   for (const name of config.providers) {
     if (name === 'sandbox') continue;
     const adapter = createProviderAdapter(config, name);
-    const retrying = new RetryingSmsGateway(adapter, clock, logger, {
+    const retrying = new RetryingSmsGateway(new MeteredSmsGateway(adapter, metrics), clock, logger, {
       maxRetries: config.resilience.maxRetries,
       budgetMs: config.providerTimeoutMs,
       baseDelayMs: 100,
@@ -190,18 +195,4 @@ function createProviderAdapter(config: Config, name: Exclude<ProviderName, 'sand
   }
   if (config.kaleyra === undefined) throw new Error('kaleyra settings missing from a checked config');
   return new KaleyraSmsGateway({ ...config.kaleyra, timeoutMs: config.providerTimeoutMs });
-}
-
-/** Resolves everything once, at start, and builds the HTTP app from it. */
-export function createHttpApp(container: Container, identity: ServiceIdentity, isShuttingDown: () => boolean) {
-  return createApp({
-    sendSms: container.get<SendSms>(TOKENS.SendSms),
-    previewSegments: container.get<PreviewSegments>(TOKENS.PreviewSegments),
-    idempotency: container.get<IdempotentExecution>(TOKENS.IdempotentExecution),
-    circuits: container.get<readonly ProviderCircuit[]>(TOKENS.ProviderCircuits),
-    logger: container.get<Logger>(TOKENS.Logger),
-    identity,
-    isShuttingDown,
-    outbox: container.isBound(TOKENS.Outbox) ? container.get<Outbox>(TOKENS.Outbox) : undefined,
-  });
 }

@@ -3,7 +3,8 @@ import { RedisGuardStore } from '../adapters/guards/redis-guard-store.js';
 import type { GuardStore } from '../application/ports/guard-store.js';
 import { TOKENS } from '../application/tokens.js';
 import { ConfigError, loadConfig } from './config.js';
-import { buildContainer, closeContainer, createHttpApp } from './container.js';
+import { buildContainer, closeContainer } from './container.js';
+import { createHttpApp } from './http-app.js';
 import { createLogger } from './logger.js';
 import { handleShutdownSignals, listen } from './server.js';
 import { readServiceIdentity } from './service-identity.js';
@@ -23,6 +24,9 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => {
     logger.error('unhandled rejection', { error: reason instanceof Error ? reason.stack : String(reason) });
   });
+  if (config.apiKeys.length === 0 && config.nodeEnv === 'production') {
+    logger.warn('API_KEYS is not set: anyone who reaches this service can send messages at your expense');
+  }
   if (config.providerDefaulted) {
     logger.warn('SERVICE_PROVIDER is not set: using the sandbox, which sends nothing');
   }

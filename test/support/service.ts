@@ -1,6 +1,7 @@
 import type { Container } from 'inversify';
 import { loadConfig } from '../../src/infrastructure/config.js';
-import { buildContainer, closeContainer, createHttpApp, type ContainerOverrides } from '../../src/infrastructure/container.js';
+import { buildContainer, closeContainer, type ContainerOverrides } from '../../src/infrastructure/container.js';
+import { createHttpApp } from '../../src/infrastructure/http-app.js';
 import { listen, type RunningServer } from '../../src/infrastructure/server.js';
 import { captureLogs } from './log-capture.js';
 

@@ -1,9 +1,13 @@
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import type { IdempotentExecution } from '../../application/idempotency/idempotent-execution.js';
 import type { Logger } from '../../application/ports/logger.js';
 import type { Outbox } from '../../application/ports/outbox.js';
 import type { PreviewSegments } from '../../application/preview-segments.js';
 import type { SendSms } from '../../application/send-sms.js';
+import { requireApiKey } from './api-keys.js';
+import { httpMetrics, metricsRoutes, type HttpMetrics } from './metrics-routes.js';
+import { documentationRoutes } from './documentation-routes.js';
 import { errorMiddleware } from './error-middleware.js';
 import { healthRoutes, type ProviderCircuitView, type ServiceIdentity } from './health-routes.js';
 import { HttpError } from './http-error.js';
@@ -24,6 +28,11 @@ export interface AppDependencies {
   readonly isShuttingDown: () => boolean;
   /** Present when the sandbox is the provider. */
   readonly outbox?: Outbox;
+  /** API keys required on /send, /segments and /sandbox data; none: open. */
+  readonly apiKeys: readonly string[];
+  readonly metrics: HttpMetrics;
+  /** Express's `trust proxy` setting. */
+  readonly trustProxy: boolean | number | string;
 }
 
 /** The Express application: routes, the error shape and request logs. Listening is the caller's business. */
@@ -32,8 +41,14 @@ export function createApp(deps: AppDependencies): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  app.set('trust proxy', deps.trustProxy);
   app.use(requestLogging(deps.logger));
+  app.use(helmet());
+  app.use(httpMetrics(deps.metrics));
   app.use(healthRoutes(deps.identity, deps.isShuttingDown, deps.circuits));
+  app.use(metricsRoutes(deps.metrics));
+  app.use(documentationRoutes(deps.identity.version, deps.apiKeys.length > 0));
+  if (deps.apiKeys.length > 0) app.use(['/send', '/segments', '/sandbox/messages'], requireApiKey(deps.apiKeys));
   app.use(sendRoute(deps));
   app.use(segmentsRoute(deps.previewSegments));
   if (deps.outbox !== undefined) app.use(sandboxRoutes(deps.outbox));

@@ -4,6 +4,7 @@ import type { IdempotentExecution, Outcome } from '../../application/idempotency
 import type { Logger } from '../../application/ports/logger.js';
 import { SmsGatewayError } from '../../application/ports/sms-gateway.js';
 import type { SendSms, SendSmsResult } from '../../application/send-sms.js';
+import { apiClientOf } from './api-keys.js';
 import { answerFor, errorAnswer, errorBody } from './error-middleware.js';
 import { jsonBody, methodNotAllowed } from './json-body.js';
 import { rateLimitHeaders } from './rate-limit-headers.js';
@@ -48,7 +49,7 @@ export function sendRoute({ sendSms, idempotency, logger }: SendRouteDependencie
     }
     // Headers that describe this moment (rate limit, Retry-After) go with the first answer only.
     let headers: Readonly<Record<string, string>> = {};
-    const { answer, replayed } = await idempotency.run({ key, scope: 'default', payload: req.body }, async (): Promise<Outcome> => {
+    const { answer, replayed } = await idempotency.run({ key, scope: apiClientOf(res), payload: req.body }, async (): Promise<Outcome> => {
       try {
         const result = await send(req);
         if (result.rateLimit !== undefined) headers = rateLimitHeaders(result.rateLimit);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../ports/logger.js';
-import { type IdempotencyStore, type StoredAnswer } from '../ports/idempotency-store.js';
+import type { IdempotencyStore, StoredAnswer } from '../ports/idempotency-store.js';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError, InvalidIdempotencyKeyError } from './idempotency-errors.js';
 
 export interface IdempotencySettings {
@@ -42,15 +42,27 @@ export class IdempotentExecution {
     return key;
   }
 
-  async run(request: { key: string; scope: string; payload: unknown }, work: () => Promise<Outcome>): Promise<IdempotentResult> {
+  /**
+   * Runs `work` unless the key already has an answer. `settleInFlight`, when given, answers a key found in flight
+   * instead of refusing it, and keeps that answer: for a caller that knows the holder of the key has died.
+   */
+  async run(
+    request: { key: string; scope: string; payload: unknown },
+    work: () => Promise<Outcome>,
+    settleInFlight?: () => StoredAnswer,
+  ): Promise<IdempotentResult> {
     const key = storeKey(request.scope, IdempotentExecution.checkKey(request.key));
     const fingerprint = fingerprintOf(request.payload);
     const claim = await this.store.claim(key, fingerprint, this.settings.inFlightTtlMs);
     switch (claim.state) {
       case 'done':
         return { answer: claim.answer, replayed: true };
-      case 'in-flight':
-        throw new IdempotencyKeyInFlightError();
+      case 'in-flight': {
+        if (settleInFlight === undefined) throw new IdempotencyKeyInFlightError();
+        const answer = settleInFlight();
+        await this.store.complete(key, fingerprint, answer, this.settings.ttlMs);
+        return { answer, replayed: false };
+      }
       case 'mismatch':
         throw new IdempotencyKeyReusedError();
       case 'claimed':

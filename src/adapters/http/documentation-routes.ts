@@ -1,0 +1,20 @@
+import swaggerUi from 'swagger-ui-express';
+import { openApiDocument } from './openapi.js';
+import { strictRouter } from './strict-router.js';
+
+/** `GET /documentation/json` (the OpenAPI 3.1 document) and `GET /documentation` (Swagger UI on it). Open. */
+export function documentationRoutes(version: string, secured: boolean) {
+  const document = openApiDocument(version, secured);
+  const router = strictRouter();
+  router.get('/documentation/json', (_req, res) => {
+    res.json(document);
+  });
+  const page = swaggerUi.setup(undefined, { swaggerOptions: { url: '/documentation/json' }, customSiteTitle: 'SMS gateway service API' });
+  // The page's assets are relative to /documentation/, so the bare path redirects there.
+  router.get('/documentation', (_req, res) => {
+    res.redirect(301, '/documentation/');
+  });
+  router.get('/documentation/', page);
+  router.use('/documentation', swaggerUi.serve);
+  return router;
+}

@@ -1,0 +1,60 @@
+import type { Encoding } from '../../domain/segments.js';
+import type { SendSms } from '../send-sms.js';
+import { BatchFileError, type BadRow, type RowRead } from './batch-row.js';
+
+export interface BatchCheck {
+  rows: number;
+  valid: number;
+  invalid: BadRow[];
+  messagesByEncoding: Record<Encoding, number>;
+  totalSegments: number;
+  /** The file broke off; no row after it was read. */
+  fileError?: BatchFileError;
+}
+
+/** Checks every row exactly as a send would (fields, sender, Smart Encoding, segment cap) and counts the cost. */
+export class CheckBatch {
+  constructor(private readonly sendSms: SendSms) {}
+
+  async execute(rows: AsyncIterable<RowRead>, defaultSender?: string): Promise<BatchCheck> {
+    const check: BatchCheck = { rows: 0, valid: 0, invalid: [], messagesByEncoding: { 'GSM-7': 0, 'UCS-2': 0 }, totalSegments: 0 };
+    try {
+      for await (const read of rows) {
+        check.rows += 1;
+        if ('bad' in read) {
+          check.invalid.push(read.bad);
+          continue;
+        }
+        const { row } = read;
+        try {
+          const sms = this.sendSms.prepare({ sender: row.sender ?? defaultSender, receiver: row.receiver, body: row.body });
+          check.valid += 1;
+          check.messagesByEncoding[sms.segments.encoding] += 1;
+          check.totalSegments += sms.segments.numSegments;
+        } catch (error) {
+          check.invalid.push({ line: row.line, id: row.id, problem: error instanceof Error ? error.message : String(error) });
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof BatchFileError)) throw error;
+      check.fileError = error;
+    }
+    return check;
+  }
+}
+
+/** Turns the second and later rows with an id already seen into bad rows: an id keys one message only. */
+export async function* withUniqueIds(rows: AsyncIterable<RowRead>): AsyncIterable<RowRead> {
+  const seen = new Map<string, number>();
+  for await (const read of rows) {
+    if ('row' in read) {
+      const first = seen.get(read.row.id);
+      if (first !== undefined) {
+        yield { bad: { line: read.row.line, problem: `id ${JSON.stringify(read.row.id)} was already used on line ${first}` } };
+        continue;
+      }
+      seen.set(read.row.id, read.row.line);
+    }
+    yield read;
+  }
+}
