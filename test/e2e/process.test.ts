@@ -41,6 +41,23 @@ describe('the service process', function () {
     }
   });
 
+  it('warns at start in production when API_KEYS is not set, and not when it is', async () => {
+    for (const [apiKeys, warned] of [
+      ['', true],
+      ['production-key-0123456789', false],
+    ] as const) {
+      const service = spawnService({ NODE_ENV: 'production', SERVICE_PROVIDER: 'sandbox', HTTP_PORT: '0', API_KEYS: apiKeys });
+      try {
+        await waitUntilListening(service);
+        expect(service.stdout().includes('API_KEYS is not set'), apiKeys).to.equal(warned);
+        expect(service.stdout()).not.to.include('production-key-0123456789');
+      } finally {
+        service.child.kill('SIGTERM');
+        await service.exited;
+      }
+    }
+  });
+
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`on ${signal} stops accepting, finishes the request in flight and exits 0`, async () => {
       const emulator = await startEmulator({ latencyMs: 600 });

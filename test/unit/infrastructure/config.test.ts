@@ -224,4 +224,23 @@ describe('loadConfig', () => {
       expect(problemsOf({ ...TWILIO, PROVIDER_MAX_RETRIES: '11', CIRCUIT_FAILURES: '0', CIRCUIT_COOLDOWN: 'soon', IDEMPOTENCY_TTL: '90d' })).to.have.length(4);
     });
   });
+
+  describe('access', () => {
+    it('reads API_KEYS as a list of long keys, never echoing one', () => {
+      expect(loadConfig({ API_KEYS: 'abcdefghijklmnop1, qrstuvwxyz0123456' }).apiKeys).to.deep.equal(['abcdefghijklmnop1', 'qrstuvwxyz0123456']);
+      expect(loadConfig({}).apiKeys).to.deep.equal([]);
+      const problems = problemsOf({ API_KEYS: 'short-secret,abcdefghijklmnop1' }).join();
+      expect(problems).to.include('API_KEYS must be').and.not.include('short-secret');
+    });
+
+    it('reads TRUSTED_PROXIES as Express takes it, refusing what it would not', () => {
+      expect(loadConfig({}).trustProxy).to.equal(false);
+      expect(loadConfig({ TRUSTED_PROXIES: 'true' }).trustProxy).to.equal(true);
+      expect(loadConfig({ TRUSTED_PROXIES: '2' }).trustProxy).to.equal(2);
+      expect(loadConfig({ TRUSTED_PROXIES: 'loopback, 10.0.0.0/8, ::1' }).trustProxy).to.equal('loopback,10.0.0.0/8,::1');
+      for (const bad of ['proxy.example.com', '10.0.0.0/33', 'loopback/8']) {
+        expect(problemsOf({ TRUSTED_PROXIES: bad }).join(), bad).to.include('TRUSTED_PROXIES must be');
+      }
+    });
+  });
 });
