@@ -42,5 +42,8 @@ function errorCode(error: unknown): string | undefined {
     return 'ERR_NETWORK';
   }
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'ERR_CANCELED';
+  // Node's own http client: a system error such as ECONNREFUSED or ECONNRESET.
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
   return undefined;
 }
