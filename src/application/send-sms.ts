@@ -94,7 +94,8 @@ export class SendSms {
     const numSegments =
       receipt.numSegments !== undefined && receipt.numSegments > 0 ? receipt.numSegments : sms.segments.numSegments;
     this.metrics.messageSent(provider, sms.segments.encoding, numSegments);
-    this.logger.info('sms accepted by provider', {
+    // Debug, not info: the HTTP request line and the batch results file already record every accepted message.
+    this.logger.debug('sms accepted by provider', {
       provider,
       sid: receipt.sid,
       status: receipt.status,

@@ -148,6 +148,14 @@ describe('TwilioSmsGateway (contract)', () => {
     expect(scope.pendingMocks()).to.have.length(1);
   });
 
+  it("bounds one call by the caller's shorter deadline, and the next call by the client's own again", async () => {
+    nock(API).post(PATH).delay(400).reply(201, created());
+    const twilio = gateway(2000);
+    expect(await rejectionOf(twilio.send(anSms(), { timeoutMs: 100 }))).to.be.instanceOf(ProviderTimeoutError);
+    nock(API).post(PATH).delay(400).reply(201, created());
+    expect(await twilio.send(anSms())).to.include({ sid: 'SM0123456789abcdef0123456789abcdef' });
+  });
+
   it('maps a connection reset to a failure whose outcome is unknown', async () => {
     nock(API).post(PATH).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
     const error = await rejectionOf<SmsGatewayError>(gateway().send(anSms()));

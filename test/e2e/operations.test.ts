@@ -107,6 +107,29 @@ describe('operations (end to end)', () => {
       expect(mine).to.include.members(['sms accepted by provider', 'request completed']);
     });
 
+    it('at info, writes one line for a sent message: the request line, with provider, sid and segments', async () => {
+      const quiet = await startService(twilioEnv(emulator.url, { LOG_LEVEL: 'info' }));
+      try {
+        const res = await request(quiet.url)
+          .post('/send')
+          .set('Content-Type', 'application/json')
+          .set('X-Request-Id', 'one-line-check')
+          .send(JSON.stringify(VALID))
+          .expect(200);
+        const lines = quiet
+          .logs()
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .filter((line) => line.requestId === 'one-line-check');
+        expect(lines).to.have.length(1);
+        expect(lines[0]).to.include({ message: 'request completed', method: 'POST', path: '/send', status: 200 });
+        expect(lines[0]).to.include({ provider: 'twilio', sid: res.body.sid, providerStatus: 'queued', numSegments: 1, encoding: 'GSM-7' });
+      } finally {
+        await quiet.close();
+      }
+    });
+
     it('replaces an X-Request-Id that is not a plain identifier', async () => {
       const res = await send(VALID, 'evil"id with spaces').expect(200);
       expect(res.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);

@@ -45,12 +45,13 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestLogging(deps.logger));
   app.use(helmet());
   app.use(httpMetrics(deps.metrics));
+  if (deps.apiKeys.length > 0) app.use(['/send', '/segments', '/sandbox/messages'], requireApiKey(deps.apiKeys));
+  // The hot route first: every router before it costs each request a pass through its routes.
+  app.use(sendRoute(deps));
+  app.use(segmentsRoute(deps.previewSegments));
   app.use(healthRoutes(deps.identity, deps.isShuttingDown, deps.circuits));
   app.use(metricsRoutes(deps.metrics));
   app.use(documentationRoutes(deps.identity.version, deps.apiKeys.length > 0));
-  if (deps.apiKeys.length > 0) app.use(['/send', '/segments', '/sandbox/messages'], requireApiKey(deps.apiKeys));
-  app.use(sendRoute(deps));
-  app.use(segmentsRoute(deps.previewSegments));
   if (deps.outbox !== undefined) app.use(sandboxRoutes(deps.outbox));
   app.use((req, _res, next) => {
     next(new HttpError(404, `route ${req.method} ${req.path} not found`));

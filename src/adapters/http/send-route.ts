@@ -8,7 +8,7 @@ import { apiClientOf } from './api-keys.js';
 import { answerFor, errorAnswer, errorBody } from './error-middleware.js';
 import { jsonBody, methodNotAllowed } from './json-body.js';
 import { rateLimitHeaders } from './rate-limit-headers.js';
-import { logContextScope } from './request-context.js';
+import { addRequestLogFields, logContextScope } from './request-context.js';
 import { compileValidator } from './request-validation.js';
 import { sendRequestSchema, type SendRequest } from './request-schemas.js';
 
@@ -44,6 +44,7 @@ export function sendRoute({ sendSms, idempotency, logger }: SendRouteDependencie
     if (key === undefined) {
       const result = await send(req);
       if (result.rateLimit !== undefined) res.set(rateLimitHeaders(result.rateLimit));
+      addRequestLogFields(res, sentLogFields(result));
       res.status(200).json(toResponse(result));
       return;
     }
@@ -53,6 +54,7 @@ export function sendRoute({ sendSms, idempotency, logger }: SendRouteDependencie
       try {
         const result = await send(req);
         if (result.rateLimit !== undefined) headers = rateLimitHeaders(result.rateLimit);
+        addRequestLogFields(res, sentLogFields(result));
         return { answer: { status: 200, contentType: JSON_TYPE, body: JSON.stringify(toResponse(result)) }, keep: true };
       } catch (error) {
         const failure = errorAnswer(error, logger, req, res);
@@ -63,11 +65,17 @@ export function sendRoute({ sendSms, idempotency, logger }: SendRouteDependencie
         };
       }
     });
+    if (replayed) addRequestLogFields(res, { idempotentReplay: true });
     res.set(replayed ? { 'Idempotent-Replayed': 'true' } : headers);
     writeAnswer(res, answer);
   });
   router.all('/send', methodNotAllowed(['POST']));
   return router;
+}
+
+// What the request's log line says of a sent message: enough to find it at the provider, nothing personal.
+function sentLogFields(result: SendSmsResult) {
+  return { provider: result.provider, sid: result.sid, providerStatus: result.status, numSegments: result.numSegments, encoding: result.encoding };
 }
 
 function toResponse(result: SendSmsResult): SendResponse {

@@ -11,7 +11,7 @@ import type { Balance, ProviderBalance } from '../../application/ports/provider-
 import { translateHttpAnswer } from '../provider-http/status-errors.js';
 import { translateTransportError } from '../provider-http/transport-errors.js';
 import { TwilioHttpError } from './twilio-api-types.js';
-import { TwilioHttpClient, withCallTimeout } from './twilio-http-client.js';
+import { TwilioHttpClient } from './twilio-http-client.js';
 
 export interface TwilioGatewayConfig {
   readonly accountSid: string;
@@ -30,20 +30,19 @@ const FAILED_STATUSES = new Set(['failed', 'undelivered', 'canceled']);
 export class TwilioSmsGateway implements SmsGateway, ProviderBalance {
   readonly provider = PROVIDER;
   private readonly client: twilio.Twilio;
+  private readonly http: TwilioHttpClient;
   private readonly accountSid: string;
 
   constructor(config: TwilioGatewayConfig) {
     this.accountSid = config.accountSid;
-    this.client = twilio(config.accountSid, config.authToken, {
-      httpClient: new TwilioHttpClient(config.baseUrl, config.timeoutMs),
-      autoRetry: false,
-    });
+    this.http = new TwilioHttpClient(config.baseUrl, config.timeoutMs);
+    this.client = twilio(config.accountSid, config.authToken, { httpClient: this.http, autoRetry: false });
   }
 
   async send(sms: Sms, options: SendOptions = {}): Promise<SmsReceipt> {
     let message: { sid?: unknown; status?: unknown; numSegments?: unknown; errorCode?: unknown; errorMessage?: unknown };
     try {
-      message = await withCallTimeout(options.timeoutMs, () =>
+      message = await this.http.boundingNextRequest(options.timeoutMs, () =>
         this.client.messages.create({ from: sms.sender.value, to: sms.receiver.value, body: sms.body.value }),
       );
     } catch (error) {
