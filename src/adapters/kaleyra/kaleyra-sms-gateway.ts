@@ -1,5 +1,3 @@
-import http from 'node:http';
-import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Sms } from '../../domain/sms.js';
 import {
@@ -10,6 +8,7 @@ import {
   type SmsReceipt,
 } from '../../application/ports/sms-gateway.js';
 import type { Balance, ProviderBalance } from '../../application/ports/provider-balance.js';
+import { keepAliveAgents } from '../provider-http/keep-alive-agents.js';
 import { translateHttpAnswer } from '../provider-http/status-errors.js';
 import { translateTransportError } from '../provider-http/transport-errors.js';
 import type { KaleyraErrorBody, KaleyraMessageType, KaleyraSendResponse } from './kaleyra-api-types.js';
@@ -31,13 +30,13 @@ export class KaleyraSmsGateway implements SmsGateway, ProviderBalance {
   private readonly http: AxiosInstance;
 
   constructor(private readonly config: KaleyraGatewayConfig) {
-    const agentOptions = { keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' as const };
+    const agents = keepAliveAgents();
     this.http = axios.create({
       baseURL: config.baseUrl.replace(/\/+$/, ''),
       timeout: config.timeoutMs,
       headers: { 'api-key': config.apiKey, Accept: 'application/json' },
-      httpAgent: new http.Agent(agentOptions),
-      httpsAgent: new https.Agent(agentOptions),
+      httpAgent: agents.http,
+      httpsAgent: agents.https,
       maxRedirects: 0,
       proxy: false,
       validateStatus: () => true,

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import twilio from 'twilio';
+import { keepAliveAgents } from '../provider-http/keep-alive-agents.js';
 import { TwilioHttpError } from './twilio-api-types.js';
 
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
@@ -24,8 +25,8 @@ export class TwilioHttpClient extends twilio.RequestClient {
   ) {
     super({ timeout: timeoutMs, keepAlive: true, autoRetry: false });
     this.origin = new URL(baseUrl.replace(/\/+$/, ''));
-    const agentOptions = { keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' as const };
-    this.agent = this.origin.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    const agents = keepAliveAgents();
+    this.agent = this.origin.protocol === 'https:' ? agents.https : agents.http;
   }
 
   /**
