@@ -4,6 +4,7 @@ import {
   MessageRejectedError,
   ProviderAuthenticationError,
   ProviderFailureError,
+  ProviderOverloadedError,
   ProviderRateLimitedError,
   ProviderTimeoutError,
   ProviderUnavailableError,
@@ -85,9 +86,15 @@ describe('KaleyraSmsGateway (contract)', () => {
     expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.be.instanceOf(ProviderRateLimitedError).and.include({ retryAfterSeconds: 2 });
   });
 
-  it('maps a 500 to a provider failure', async () => {
+  it('maps a 500 to a provider failure whose outcome is unknown', async () => {
     nock(API).post(PATH).reply(500, 'Internal Server Error');
-    expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError).and.include({ providerStatus: 500 });
+    const error = await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
+    expect(error).to.be.instanceOf(ProviderFailureError).and.include({ providerStatus: 500, mayHaveBeenSent: true });
+  });
+
+  it('maps a 503 to a provider that did not process the message', async () => {
+    nock(API).post(PATH).reply(503, 'Service Unavailable');
+    expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.be.instanceOf(ProviderOverloadedError).and.include({ mayHaveBeenSent: false });
   });
 
   it('maps a 2xx whose error object is not empty to a provider failure', async () => {

@@ -4,6 +4,7 @@ import {
   MessageRejectedError,
   ProviderAuthenticationError,
   ProviderFailureError,
+  ProviderOverloadedError,
   ProviderRateLimitedError,
   ProviderTimeoutError,
   ProviderUnavailableError,
@@ -114,9 +115,21 @@ describe('TwilioSmsGateway (contract)', () => {
     expect(scope.pendingMocks()).to.have.length(1);
   });
 
-  it('maps a 500 to a provider failure', async () => {
-    nock(API).post(PATH).reply(500, { code: 20500, message: 'Internal Server Error', status: 500 });
-    expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError).and.include({ providerStatus: 500 });
+  for (const status of [500, 502, 504]) {
+    it(`maps a ${status} to a provider failure whose outcome is unknown`, async () => {
+      const scope = nock(API).post(PATH).reply(status, { code: 20500, message: 'Internal Server Error', status });
+      const error = await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
+      scope.done();
+      expect(error).to.be.instanceOf(ProviderFailureError).and.not.be.instanceOf(ProviderOverloadedError);
+      expect(error).to.include({ providerStatus: status, mayHaveBeenSent: true });
+    });
+  }
+
+  it('maps a 503 to a provider that did not process the message, keeping Retry-After', async () => {
+    const scope = nock(API).post(PATH).reply(503, { code: 20503, message: 'Service Unavailable', status: 503 }, { 'Retry-After': '7' });
+    const error = await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
+    scope.done();
+    expect(error).to.be.instanceOf(ProviderOverloadedError).and.include({ providerStatus: 503, mayHaveBeenSent: false, retryAfterSeconds: 7 });
   });
 
   it('maps a 2xx that carries an error object to a provider failure', async () => {
@@ -126,9 +139,15 @@ describe('TwilioSmsGateway (contract)', () => {
     expect(error.message).to.include('Queue overflow').and.include('30001');
   });
 
-  it('maps a 2xx reporting a failed message to a provider failure', async () => {
+  it('maps a 2xx reporting a failed message to a provider failure: the message exists, so it may have gone out', async () => {
     nock(API).post(PATH).reply(201, created({ status: 'failed', error_code: 30007, error_message: 'Carrier violation' }));
-    expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.be.instanceOf(ProviderFailureError).and.include({ providerCode: 30007 });
+    const error = await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
+    expect(error).to.be.instanceOf(ProviderFailureError).and.include({ providerCode: 30007, mayHaveBeenSent: true });
+  });
+
+  it('maps a queued message that carries an error code to a failure that may have gone out', async () => {
+    nock(API).post(PATH).reply(201, created({ status: 'queued', error_code: 30001, error_message: 'Queue overflow' }));
+    expect(await rejectionOf<SmsGatewayError>(gateway().send(anSms()))).to.include({ providerCode: 30001, mayHaveBeenSent: true });
   });
 
   it('maps an unparsable 2xx to a provider failure', async () => {

@@ -107,6 +107,15 @@ describe('POST /send with an Idempotency-Key (end to end, Twilio adapter → emu
     expect(emulator.count()).to.equal(2);
   });
 
+  it("does not keep the provider's 503 (it did not process the message): a retry with the same key may send", async () => {
+    emulator.inject({ fault: { kind: 'status', status: 503, retryAfter: '12' }, times: 1 });
+    const key = newKey();
+    await send(key).expect(502).expect('Retry-After', '12');
+    const retry = await send(key).expect(200);
+    expect(retry.headers['idempotent-replayed']).to.equal(undefined);
+    expect(emulator.count()).to.equal(2);
+  });
+
   for (const [what, key] of [
     ['an empty key', ''],
     ['a key over 255 characters', 'k'.repeat(256)],

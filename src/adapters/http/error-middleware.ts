@@ -18,6 +18,7 @@ import {
   MessageRejectedError,
   ProviderAuthenticationError,
   ProviderFailureError,
+  ProviderOverloadedError,
   ProviderRateLimitedError,
   ProviderTimeoutError,
   ProviderUnavailableError,
@@ -50,6 +51,14 @@ const STATUS_BY_ERROR: ReadonlyArray<readonly [ErrorClass, (error: never) => Err
     }),
   ],
   [ProviderAuthenticationError, (e: ProviderAuthenticationError) => ({ status: 502, message: e.message })],
+  [
+    ProviderOverloadedError,
+    (e: ProviderOverloadedError) => ({
+      status: 502,
+      message: e.message,
+      headers: e.retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(e.retryAfterSeconds) },
+    }),
+  ],
   [ProviderFailureError, (e: ProviderFailureError) => ({ status: 502, message: e.message })],
   [ProviderUnavailableError, (e: ProviderUnavailableError) => ({ status: 503, message: e.message })],
   [ProviderTimeoutError, (e: ProviderTimeoutError) => ({ status: 504, message: e.message })],

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { strictRouter } from './strict-router.js';
 import type { IdempotentExecution, Outcome } from '../../application/idempotency/idempotent-execution.js';
 import type { Logger } from '../../application/ports/logger.js';
-import { SmsGatewayError } from '../../application/ports/sms-gateway.js';
+import { ProviderOverloadedError, SmsGatewayError } from '../../application/ports/sms-gateway.js';
 import type { SendSms, SendSmsResult } from '../../application/send-sms.js';
 import { apiClientOf } from './api-keys.js';
 import { answerFor, errorAnswer, errorBody } from './error-middleware.js';
@@ -90,11 +90,12 @@ function toResponse(result: SendSmsResult): SendResponse {
 
 /**
  * Whether an outcome is known for good and is kept for the key: a sent message, or a provider's answer other
- * than "try later" (429, 503). A refusal before any provider call (validation, guards) is not: the caller fixes
- * the request or waits, and retries with the same key. An unexpected error is kept, since the message may be out.
+ * than "try later" (429, 503, the provider's own 503 answered as 502). A refusal before any provider call
+ * (validation, guards) is not: the caller fixes the request or waits, and retries with the same key. An
+ * unexpected error is kept, since the message may be out.
  */
 function isFinal(error: unknown, status: number): boolean {
-  if (status === 429 || status === 503) return false;
+  if (status === 429 || status === 503 || error instanceof ProviderOverloadedError) return false;
   return error instanceof SmsGatewayError || answerFor(error) === undefined;
 }
 

@@ -2,6 +2,7 @@ import {
   MessageRejectedError,
   ProviderAuthenticationError,
   ProviderFailureError,
+  ProviderOverloadedError,
   ProviderRateLimitedError,
   type SmsGatewayError,
 } from '../../application/ports/sms-gateway.js';
@@ -28,7 +29,8 @@ export interface ProviderLabels {
 
 /**
  * The HTTP status of a provider's answer decides what kind of failure it is: 429 rate limiting, 401/403/404 our
- * credentials or account, another 4xx a rejection of this message, 5xx (or an error inside a 2xx) a failure.
+ * credentials or account, another 4xx a rejection of this message, 503 a refusal to process anything now, any
+ * other 5xx (or an error inside a 2xx) a failure whose outcome is unknown.
  */
 export function translateHttpAnswer(labels: ProviderLabels, answer: ProviderHttpAnswer): SmsGatewayError {
   const { provider, name } = labels;
@@ -60,5 +62,15 @@ export function translateHttpAnswer(labels: ProviderLabels, answer: ProviderHttp
   if (status >= 400 && status < 500) {
     return new MessageRejectedError(provider, `${name} rejected the message: ${said}${codeSuffix}`, details);
   }
-  return new ProviderFailureError(provider, `${name} failed: ${said}${codeSuffix}`, details);
+  if (status === 503) {
+    return new ProviderOverloadedError(provider, `${name} is unavailable and did not process the message: ${said}${codeSuffix}`, {
+      ...details,
+      retryAfterSeconds: parseRetryAfter(answer.retryAfterHeader),
+    });
+  }
+  // A 500, or a 502/504 from a gateway in front of the provider, can come after the message was created.
+  return new ProviderFailureError(provider, `${name} failed: ${said}${codeSuffix}; the message may have been sent`, {
+    ...details,
+    mayHaveBeenSent: true,
+  });
 }

@@ -74,8 +74,10 @@ function toReceipt(message: { sid?: unknown; status?: unknown; numSegments?: unk
   }
   if (message.errorCode !== null && message.errorCode !== undefined || FAILED_STATUSES.has(status)) {
     const detail = typeof message.errorMessage === 'string' ? `: ${message.errorMessage}` : '';
+    // The message exists at Twilio (it has a sid): sending it elsewhere could deliver it twice.
     throw new ProviderFailureError(PROVIDER, `Twilio reported message ${sid} as ${status}${detail}`, {
       providerCode: asCode(message.errorCode),
+      mayHaveBeenSent: true,
     });
   }
   const numSegments = Number(message.numSegments);

@@ -78,10 +78,29 @@ export class ProviderRateLimitedError extends SmsGatewayError {
 export class ProviderAuthenticationError extends SmsGatewayError {}
 
 /**
- * The provider failed: a 5xx (it did not take the message), or an error inside a 2xx, an answer we cannot read,
- * a reset after we sent (it may have: `mayHaveBeenSent`).
+ * The provider failed: a 5xx, an error inside a 2xx, an answer we cannot read, a reset after we sent. Most of
+ * these leave the outcome unknown (`mayHaveBeenSent`): a 500 or a gateway's 502/504 can come after the provider
+ * created the message.
  */
 export class ProviderFailureError extends SmsGatewayError {}
+
+/**
+ * The provider answered 503: it cannot take requests now and did not process this one, so another provider may
+ * send the message, and the caller may try again later with the same idempotency key.
+ */
+export class ProviderOverloadedError extends ProviderFailureError {
+  /** Seconds the provider asked us to wait, from its Retry-After header. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(
+    provider: string,
+    message: string,
+    details: Omit<ProviderErrorDetails, 'mayHaveBeenSent'> & { readonly retryAfterSeconds?: number } = {},
+  ) {
+    super(provider, message, { ...details, mayHaveBeenSent: false });
+    this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+}
 
 /** The provider could not be reached; it certainly did not take the message. */
 export class ProviderUnavailableError extends SmsGatewayError {}

@@ -5,6 +5,7 @@ import { ProviderBalanceExhaustedError } from '../../../src/application/guards/g
 import {
   MessageRejectedError,
   ProviderFailureError,
+  ProviderOverloadedError,
   ProviderRateLimitedError,
   ProviderTimeoutError,
   ProviderUnavailableError,
@@ -93,8 +94,8 @@ describe('RetryingSmsGateway', () => {
   const neverRetried = [
     ['a timeout', new ProviderTimeoutError('twilio', 'no answer in time')],
     ['a reset after the request was written', new ProviderFailureError('twilio', 'reset', { providerCode: 'ECONNRESET', mayHaveBeenSent: true })],
-    ['a 5xx', new ProviderFailureError('twilio', 'HTTP 500', { providerStatus: 500 })],
-    ['a 503', new ProviderFailureError('twilio', 'HTTP 503', { providerStatus: 503 })],
+    ['a 5xx', new ProviderFailureError('twilio', 'HTTP 500', { providerStatus: 500, mayHaveBeenSent: true })],
+    ['a 503', new ProviderOverloadedError('twilio', 'HTTP 503', { providerStatus: 503 })],
     ['a rejection of the message', new MessageRejectedError('twilio', 'invalid To', { providerStatus: 400 })],
   ] as const;
   for (const [what, error] of neverRetried) {
@@ -134,7 +135,7 @@ describe('FailoverSmsGateway', () => {
 
   const unavailable = [
     ['unreachable', refused()],
-    ['a 5xx', new ProviderFailureError('twilio', 'HTTP 500', { providerStatus: 500 })],
+    ['a 503 (the provider did not process it)', new ProviderOverloadedError('twilio', 'HTTP 503', { providerStatus: 503 })],
     ['a 429 after retries', rateLimited()],
     ['an open circuit', new ProviderUnavailableError('twilio', 'circuit open', { providerCode: 'CIRCUIT_OPEN' })],
     ['an empty balance', new ProviderBalanceExhaustedError('twilio')],
@@ -153,6 +154,7 @@ describe('FailoverSmsGateway', () => {
   const final = [
     ['a rejection of the message (4xx)', new MessageRejectedError('twilio', 'invalid To', { providerStatus: 400 })],
     ['a timeout (it may have been sent)', new ProviderTimeoutError('twilio', 'no answer in time')],
+    ['a 500 (it may have been created)', new ProviderFailureError('twilio', 'HTTP 500', { providerStatus: 500, mayHaveBeenSent: true })],
     ['a reset after writing', new ProviderFailureError('twilio', 'reset', { providerCode: 'ECONNRESET', mayHaveBeenSent: true })],
     ['an unreadable 2xx', new ProviderFailureError('twilio', 'garbage', { mayHaveBeenSent: true })],
   ] as const;
@@ -194,7 +196,7 @@ describe('FailoverSmsGateway', () => {
 
 describe('CircuitBreakingSmsGateway', () => {
   it('opens after CIRCUIT_FAILURES consecutive failures, refuses without calling, then lets one trial through', async () => {
-    const inner = new InMemorySmsGateway('twilio').failWith(new ProviderFailureError('twilio', 'HTTP 500', { providerStatus: 500 }));
+    const inner = new InMemorySmsGateway('twilio').failWith(new ProviderFailureError('twilio', 'HTTP 500', { providerStatus: 500, mayHaveBeenSent: true }));
     const gateway = new CircuitBreakingSmsGateway(inner, { failures: 3, cooldownMs: 50 }, silentLogger);
     for (let i = 0; i < 3; i++) await rejectionOf(gateway.send(anSms()));
     expect(gateway.state).to.equal('open');
