@@ -1,7 +1,8 @@
 import type { Encoding } from '../domain/segments.js';
 import { TooManySegmentsError } from '../domain/errors.js';
 import { Sms } from '../domain/sms.js';
-import type { SendGuards } from './guards/send-guards.js';
+import type { Admission, SendGuards } from './guards/send-guards.js';
+import { SendAbandonedError } from './send-abandoned-error.js';
 import type { Clock } from './ports/clock.js';
 import type { RateLimitDecision } from './ports/guard-store.js';
 import type { Logger } from './ports/logger.js';
@@ -16,6 +17,8 @@ export interface SendSmsCommand {
   readonly body: unknown;
   /** Overrides the deployment's Smart Encoding default for this message. */
   readonly smartEncoding?: boolean;
+  /** Aborts when the caller goes away: a message still held (back-off) is then not sent. */
+  readonly signal?: AbortSignal;
 }
 
 /** What a deployment allows and prefers for every message. */
@@ -61,10 +64,16 @@ export class SendSms {
 
   async execute(command: SendSmsCommand): Promise<SendSmsResult> {
     const sms = this.prepare(command);
-    const admission = (await this.guards?.admit(sms).catch((error: unknown) => this.refused(error))) ?? { holdMs: 0 };
+    const abandoned = (): boolean => command.signal?.aborted === true;
+    if (abandoned()) throw new SendAbandonedError();
+    const admission: Admission = (await this.guards?.admit(sms).catch((error: unknown) => this.refused(error))) ?? { holdMs: 0 };
     if (admission.holdMs > 0) {
       this.logger.info('holding sms: receiver back-off', { holdMs: admission.holdMs, receiver: sms.receiver.value });
-      await this.clock.sleep(admission.holdMs);
+      await this.clock.sleep(admission.holdMs, command.signal);
+    }
+    if (abandoned()) {
+      await this.guards?.release(admission);
+      throw new SendAbandonedError();
     }
     this.logger.debug('sending sms', {
       provider: this.gateway.provider,
@@ -73,7 +82,8 @@ export class SendSms {
       senderKind: sms.sender.kind,
     });
     const started = performance.now();
-    const receipt = await this.gateway.send(sms).catch((error: unknown) => {
+    const receipt = await this.gateway.send(sms).catch(async (error: unknown) => {
+      if (certainlyNotSent(error)) await this.guards?.release(admission);
       if (error instanceof ProviderBalanceExhaustedError) this.metrics.guardRefused('balance');
       if (error instanceof SmsGatewayError) {
         this.metrics.messageNotSent(error.provider, error instanceof MessageRejectedError ? 'rejected' : 'failed');
@@ -121,6 +131,11 @@ export class SendSms {
     if (guard !== undefined) this.metrics.guardRefused(guard);
     throw error;
   }
+}
+
+// A failure after which the message is certainly not out: it must not count against its receiver's back-off.
+function certainlyNotSent(error: unknown): boolean {
+  return error instanceof ProviderBalanceExhaustedError || (error instanceof SmsGatewayError && !error.mayHaveBeenSent);
 }
 
 function guardOf(error: unknown): GuardName | undefined {

@@ -154,7 +154,7 @@ const KEYS: Readonly<Record<string, KeySpec>> = {
   },
   RATE_LIMIT_TIME_WINDOW: {
     schema: { type: 'string' },
-    rule: 'must be milliseconds or a duration such as 30s, 1 minute or 1h, of at least 1 second',
+    rule: 'must be milliseconds or a duration such as 30s, 1 minute or 1h: a whole number of seconds, at least 1',
     echo: true,
   },
   EXPONENTIAL_DELAY_RESET_AFTER: { schema: { type: 'number', minimum: 0 }, rule: 'must be a number of seconds, 0 to switch the back-off off', echo: true },
@@ -277,6 +277,7 @@ function readGuards(
 
   const allowed = value('ALLOWED_COUNTRY_CODES');
   const allowedCallingCodes = allowed === undefined ? undefined : list(allowed).map((code) => code.replace(/^\+/, ''));
+  if (allowedCallingCodes?.length === 0) problems.push('ALLOWED_COUNTRY_CODES names no calling code: it would refuse every receiver (leave it unset to allow all)');
   for (const code of allowedCallingCodes ?? []) {
     if (!/^\d{1,3}$/.test(code) || !isCallingCode(code)) {
       problems.push(`ALLOWED_COUNTRY_CODES has ${JSON.stringify(code)}, which is not a country calling code (e.g. 1, 39, 44, 91)`);
@@ -378,13 +379,13 @@ function isSender(text: string): boolean {
 }
 
 /**
- * A rate-limit window in milliseconds, from milliseconds or a duration such as `30s`, `1 minute`, `1h`. Shared
- * stores count windows in whole seconds, so it is at least 1 s and rounded up to a whole second.
+ * A rate-limit window in milliseconds, from milliseconds or a duration such as `30s`, `1 minute`, `1h`. The
+ * shared stores count windows in whole seconds, so anything else is refused rather than silently rounded.
  */
 export function parseDuration(text: string): number | undefined {
   const parsed = /^\d+$/.test(text) ? Number(text) : ms(text as ms.StringValue);
-  if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 1000) return undefined;
-  return Math.ceil(parsed / 1000) * 1000;
+  if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 1000 || parsed % 1000 !== 0) return undefined;
+  return parsed;
 }
 
 function list(text: string): string[] {

@@ -53,13 +53,45 @@ for (const [name, make] of stores) {
 
     it('keeps receivers apart', async () => {
       await store.reserveReceiver('receiver-a', 0);
-      expect(await store.reserveReceiver('receiver-b', 0)).to.deep.equal({ refused: false, holdMs: 0 });
+      expect(await store.reserveReceiver('receiver-b', 0)).to.deep.include({ refused: false, holdMs: 0 });
     });
 
     it('starts a receiver again once the window has passed since its last send', async () => {
       await store.reserveReceiver('receiver-a', 0);
       await store.reserveReceiver('receiver-a', 0);
-      expect(await store.reserveReceiver('receiver-a', 1_000 + 120_000)).to.deep.equal({ refused: false, holdMs: 0 });
+      expect(await store.reserveReceiver('receiver-a', 1_000 + 120_000)).to.deep.include({ refused: false, holdMs: 0 });
+    });
+
+    it('takes back a reservation whose message was not sent: the next send is held as if it never happened', async () => {
+      await store.reserveReceiver('receiver-a', 0);
+      const second = await store.reserveReceiver('receiver-a', 10);
+      if (second.refused) throw new Error('the second send should be admitted');
+      expect(second.holdMs).to.equal(1000);
+      await store.releaseReceiver('receiver-a', second.reservation, 20);
+      expect(await store.reserveReceiver('receiver-a', 30)).to.deep.include({ refused: false, holdMs: 1000 });
+    });
+
+    it('forgets a receiver whose only send of the window is taken back', async () => {
+      const first = await store.reserveReceiver('receiver-a', 0);
+      if (first.refused) throw new Error('the first send should be admitted');
+      await store.releaseReceiver('receiver-a', first.reservation, 5);
+      expect(await store.reserveReceiver('receiver-a', 10)).to.deep.include({ refused: false, holdMs: 0 });
+    });
+
+    it('leaves a count alone when a later send was counted after the reservation being taken back', async () => {
+      const first = await store.reserveReceiver('receiver-a', 0);
+      if (first.refused) throw new Error('the first send should be admitted');
+      await store.reserveReceiver('receiver-a', 10);
+      await store.releaseReceiver('receiver-a', first.reservation, 20);
+      expect(await store.reserveReceiver('receiver-a', 30)).to.deep.include({ refused: false, holdMs: 2000 });
+    });
+
+    it('gives a refunded request back to the global rate limit', async () => {
+      for (let i = 0; i < 5; i++) await store.consumeRateLimit();
+      expect((await store.consumeRateLimit()).allowed).to.equal(false);
+      await store.refundRateLimit();
+      await store.refundRateLimit();
+      expect((await store.consumeRateLimit()).allowed).to.equal(true);
     });
 
     it('says it is available', () => {

@@ -104,7 +104,10 @@ describe('guards shared by two replicas through Redis (end to end)', function ()
       expect(refused.body).to.deep.equal({ statusCode: '503', error: 'Service Unavailable', message: 'guard store unavailable' });
       expect(Date.now() - started).to.be.below(2000);
       expect(emulator.count()).to.equal(1);
+      await post(replica, { ...VALID, receiver: '+15558675314' }).expect(503);
       expect(replica.logs()).to.include('guard store unavailable: refusing the message');
+      // One error line for the outage, not one per request.
+      expect(replica.logs().split('\n').filter((line) => line.includes('"level":"error"'))).to.have.length(1);
       await redis.start();
       await ready(replica);
       await post(replica, { ...VALID, receiver: '+15558675312' }).expect(200);

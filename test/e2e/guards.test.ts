@@ -121,6 +121,62 @@ describe('fraud and cost guards on POST /send (end to end)', () => {
       clock.advance(60_000);
       await post(service, '/send', VALID).expect(200);
     });
+
+    it('does not count a message the provider certainly did not take: the next one is held as if it never happened', async () => {
+      await post(service, '/send', VALID).expect(200);
+      emulator.inject({ fault: { kind: 'status', status: 400, body: { code: 21610, message: 'unsubscribed', status: 400 } }, times: 1 });
+      const rejected = post(service, '/send', VALID).then((res) => res);
+      await clock.untilSleeping();
+      clock.advance(1000);
+      expect((await rejected).status).to.equal(400);
+      // Still the second message of the window: held 1 s, not 2 s.
+      const next = post(service, '/send', VALID).then((res) => res);
+      await clock.untilSleeping();
+      expect(clock.pendingSleeps).to.deep.equal([1000]);
+      clock.advance(1000);
+      expect((await next).status).to.equal(200);
+    });
+
+    it('sends nothing when the client goes away while its message is held, and does not count it', async () => {
+      await post(service, '/send', VALID).expect(200);
+      const gone = new AbortController();
+      const abandoned = fetch(`${service.url}/send`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(VALID),
+        signal: gone.signal,
+      }).catch((error: unknown) => error);
+      await clock.untilSleeping();
+      gone.abort();
+      await abandoned;
+      // The hold ends early once the client has gone; nothing reaches the provider.
+      for (let i = 0; i < 100 && clock.pendingSleeps.length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(clock.pendingSleeps).to.deep.equal([]);
+      expect(emulator.count()).to.equal(1);
+      const next = post(service, '/send', VALID).then((res) => res);
+      await clock.untilSleeping();
+      expect(clock.pendingSleeps).to.deep.equal([1000]);
+      clock.advance(1000);
+      expect((await next).status).to.equal(200);
+      expect(emulator.count()).to.equal(2);
+    });
+  });
+
+  it('does not spend the global rate limit on a request the back-off refuses', async () => {
+    const clock = new FakeClock();
+    const service = await startService(
+      twilioEnv(emulator.url, { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_MAX_REQUESTS: '2', EXPONENTIAL_DELAY_RESET_AFTER: '120', EXPONENTIAL_DELAY_MAX_WAIT: '0' }),
+      { clock },
+    );
+    try {
+      await post(service, '/send', VALID).expect(200);
+      for (let i = 0; i < 3; i++) await post(service, '/send', VALID).expect(429); // the back-off: no hold allowed
+      const other = await post(service, '/send', { ...VALID, receiver: '+447700900123' }).expect(200);
+      expect(other.headers['ratelimit-remaining']).to.equal('0');
+      expect(emulator.count()).to.equal(2);
+    } finally {
+      await service.close();
+    }
   });
 
   it('never holds with EXPONENTIAL_DELAY_RESET_AFTER=0', async () => {

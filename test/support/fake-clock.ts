@@ -13,9 +13,22 @@ export class FakeClock implements Clock {
     return new Date(this.current);
   }
 
-  sleep(ms: number): Promise<void> {
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      this.sleepers.push({ until: this.current + ms, wake: resolve });
+      if (signal?.aborted === true) {
+        resolve();
+        return;
+      }
+      const sleeper = { until: this.current + ms, wake: resolve };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.sleepers = this.sleepers.filter((other) => other !== sleeper);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 

@@ -1,9 +1,9 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { decideBackoff, type ReceiverState } from '../../application/guards/receiver-backoff.js';
-import type { BackoffDecision, GuardStore, RateLimitDecision } from '../../application/ports/guard-store.js';
+import { decideBackoff, releaseBackoff, type ReceiverState } from '../../application/guards/receiver-backoff.js';
+import type { BackoffDecision, GuardStore, RateLimitDecision, ReceiverReservation } from '../../application/ports/guard-store.js';
 import type { GuardStoreSettings } from './rate-limit-settings.js';
 
-const GLOBAL_KEY = 'global';
+export const GLOBAL_KEY = 'global';
 // Expired receivers are swept after this many reservations, so memory follows the receivers of one window.
 const SWEEP_EVERY = 1000;
 
@@ -29,6 +29,17 @@ export class InMemoryGuardStore implements GuardStore {
     const { decision, next } = decideBackoff(this.receivers.get(receiverKey), nowMs, this.settings.backoff);
     if (next !== undefined) this.receivers.set(receiverKey, next);
     return decision;
+  }
+
+  async releaseReceiver(receiverKey: string, reservation: ReceiverReservation): Promise<void> {
+    const released = releaseBackoff(this.receivers.get(receiverKey), reservation);
+    if (released.keep) return;
+    if (released.previous === undefined) this.receivers.delete(receiverKey);
+    else this.receivers.set(receiverKey, released.previous);
+  }
+
+  async refundRateLimit(): Promise<void> {
+    await this.limiter.reward(GLOBAL_KEY, 1);
   }
 
   /** Receivers remembered right now (for tests of memory bounds). */

@@ -1,7 +1,13 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { GuardStoreUnavailableError, type BackoffDecision, type GuardStore, type RateLimitDecision } from '../../application/ports/guard-store.js';
-import { consume } from './in-memory-guard-store.js';
+import {
+  GuardStoreUnavailableError,
+  type BackoffDecision,
+  type GuardStore,
+  type RateLimitDecision,
+  type ReceiverReservation,
+} from '../../application/ports/guard-store.js';
+import { consume, GLOBAL_KEY } from './in-memory-guard-store.js';
 import type { GuardStoreSettings } from './rate-limit-settings.js';
 
 // decideBackoff (src/application/guards/receiver-backoff.ts) as one atomic step in Redis: read the receiver's
@@ -27,10 +33,31 @@ if hold > maxWait then
 end
 redis.call('HSET', KEYS[1], 'count', k, 'last', now + hold)
 redis.call('PEXPIRE', KEYS[1], hold + resetAfter)
-return {0, 0, hold}
+local previous = -1
+if count > 0 then previous = last end
+return {0, 0, hold, k, now + hold, previous}
 `;
 
-type ReserveCommand = (key: string, now: number, resetAfter: number, maxWait: number) => Promise<[number, number, number]>;
+// releaseBackoff as one atomic step: only the reservation's own state is taken back, to the one before it.
+const RELEASE_RECEIVER = `
+local k = tonumber(ARGV[1])
+local last = tonumber(ARGV[2])
+local previous = tonumber(ARGV[3])
+local now = tonumber(ARGV[4])
+local resetAfter = tonumber(ARGV[5])
+local state = redis.call('HMGET', KEYS[1], 'count', 'last')
+if not (state[1] and state[2]) or tonumber(state[1]) ~= k or tonumber(state[2]) ~= last then return 0 end
+if k <= 1 or previous < 0 or previous + resetAfter <= now then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('HSET', KEYS[1], 'count', k - 1, 'last', previous)
+  redis.call('PEXPIRE', KEYS[1], previous + resetAfter - now)
+end
+return 1
+`;
+
+type ReserveCommand = (key: string, now: number, resetAfter: number, maxWait: number) => Promise<number[]>;
+type ReleaseCommand = (key: string, count: number, last: number, previous: number, now: number, resetAfter: number) => Promise<number>;
 
 /** Guard counters in Redis, shared by every replica: one global limit, one back-off per receiver. */
 export class RedisGuardStore implements GuardStore {
@@ -49,6 +76,7 @@ export class RedisGuardStore implements GuardStore {
       rejectIfRedisNotReady: true,
     });
     redis.defineCommand('smsReserveReceiver', { numberOfKeys: 1, lua: RESERVE_RECEIVER });
+    redis.defineCommand('smsReleaseReceiver', { numberOfKeys: 1, lua: RELEASE_RECEIVER });
   }
 
   async consumeRateLimit(): Promise<RateLimitDecision> {
@@ -61,14 +89,37 @@ export class RedisGuardStore implements GuardStore {
 
   async reserveReceiver(receiverKey: string, nowMs: number): Promise<BackoffDecision> {
     const reserve = (this.redis as unknown as { smsReserveReceiver: ReserveCommand }).smsReserveReceiver.bind(this.redis);
-    let reply: [number, number, number];
+    let reply: number[];
     try {
-      reply = await reserve(`${this.keyPrefix}receiver:${receiverKey}`, nowMs, this.settings.backoff.resetAfterMs, this.settings.backoff.maxWaitMs);
+      reply = await reserve(this.receiverKey(receiverKey), nowMs, this.settings.backoff.resetAfterMs, this.settings.backoff.maxWaitMs);
     } catch (error) {
       throw new GuardStoreUnavailableError(error);
     }
-    const [refused, retryAfterMs, holdMs] = reply.map(Number) as [number, number, number];
-    return refused === 1 ? { refused: true, retryAfterMs, holdMs } : { refused: false, holdMs };
+    const [refused, retryAfterMs, holdMs, count, lastMs, previousLastMs] = reply.map(Number) as [number, number, number, number, number, number];
+    if (refused === 1) return { refused: true, retryAfterMs, holdMs };
+    const reservation = previousLastMs < 0 ? { count, lastMs } : { count, lastMs, previousLastMs };
+    return { refused: false, holdMs, reservation };
+  }
+
+  async releaseReceiver(receiverKey: string, reservation: ReceiverReservation, nowMs: number): Promise<void> {
+    const release = (this.redis as unknown as { smsReleaseReceiver: ReleaseCommand }).smsReleaseReceiver.bind(this.redis);
+    try {
+      await release(this.receiverKey(receiverKey), reservation.count, reservation.lastMs, reservation.previousLastMs ?? -1, nowMs, this.settings.backoff.resetAfterMs);
+    } catch (error) {
+      throw new GuardStoreUnavailableError(error);
+    }
+  }
+
+  async refundRateLimit(): Promise<void> {
+    try {
+      await this.limiter.reward(GLOBAL_KEY, 1);
+    } catch (error) {
+      throw new GuardStoreUnavailableError(error);
+    }
+  }
+
+  private receiverKey(receiverKey: string): string {
+    return `${this.keyPrefix}receiver:${receiverKey}`;
   }
 
   isAvailable(): boolean {

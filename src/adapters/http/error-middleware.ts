@@ -12,6 +12,7 @@ import {
   InvalidIdempotencyKeyError,
 } from '../../application/idempotency/idempotency-errors.js';
 import { GuardStoreUnavailableError } from '../../application/ports/guard-store.js';
+import { SendAbandonedError } from '../../application/send-abandoned-error.js';
 import { IdempotencyStoreUnavailableError } from '../../application/ports/idempotency-store.js';
 import type { Logger } from '../../application/ports/logger.js';
 import {
@@ -77,6 +78,7 @@ const STATUS_BY_ERROR: ReadonlyArray<readonly [ErrorClass, (error: never) => Err
   ],
   [ProviderBalanceExhaustedError, (e: ProviderBalanceExhaustedError) => ({ status: 503, message: e.message })],
   [GuardStoreUnavailableError, () => ({ status: 503, message: 'guard store unavailable' })],
+  [SendAbandonedError, (e: SendAbandonedError) => ({ status: 503, message: e.message })],
   [InvalidIdempotencyKeyError, (e: InvalidIdempotencyKeyError) => ({ status: 400, message: e.message })],
   [IdempotencyKeyInFlightError, (e: IdempotencyKeyInFlightError) => ({ status: 409, message: e.message })],
   [IdempotencyKeyReusedError, (e: IdempotencyKeyReusedError) => ({ status: 422, message: e.message })],

@@ -37,12 +37,12 @@ export interface SendRouteDependencies {
 export function sendRoute({ sendSms, idempotency, logger }: SendRouteDependencies) {
   const router = strictRouter();
   const validate = compileValidator<SendRequest>(sendRequestSchema);
-  const send = (req: Request) => sendSms.execute(validate(req.body));
+  const send = (req: Request, res: Response) => sendSms.execute({ ...validate(req.body), signal: abandonedSignal(res) });
 
   router.post('/send', ...jsonBody(), logContextScope(), async (req, res) => {
     const key = req.get('idempotency-key');
     if (key === undefined) {
-      const result = await send(req);
+      const result = await send(req, res);
       if (result.rateLimit !== undefined) res.set(rateLimitHeaders(result.rateLimit));
       addRequestLogFields(res, sentLogFields(result));
       res.status(200).json(toResponse(result));
@@ -52,7 +52,7 @@ export function sendRoute({ sendSms, idempotency, logger }: SendRouteDependencie
     let headers: Readonly<Record<string, string>> = {};
     const { answer, replayed } = await idempotency.run({ key, scope: apiClientOf(res), payload: req.body }, async (): Promise<Outcome> => {
       try {
-        const result = await send(req);
+        const result = await send(req, res);
         if (result.rateLimit !== undefined) headers = rateLimitHeaders(result.rateLimit);
         addRequestLogFields(res, sentLogFields(result));
         return { answer: { status: 200, contentType: JSON_TYPE, body: JSON.stringify(toResponse(result)) }, keep: true };
@@ -76,6 +76,15 @@ export function sendRoute({ sendSms, idempotency, logger }: SendRouteDependencie
 // What the request's log line says of a sent message: enough to find it at the provider, nothing personal.
 function sentLogFields(result: SendSmsResult) {
   return { provider: result.provider, sid: result.sid, providerStatus: result.status, numSegments: result.numSegments, encoding: result.encoding };
+}
+
+/** Aborts when the client goes away before its answer is written: a message still held is then not sent. */
+function abandonedSignal(res: Response): AbortSignal {
+  const abandoned = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) abandoned.abort();
+  });
+  return abandoned.signal;
 }
 
 function toResponse(result: SendSmsResult): SendResponse {

@@ -1,3 +1,5 @@
+import type { BackoffDecision, ReceiverReservation } from '../ports/guard-store.js';
+
 /**
  * How long the k-th accepted send to one receiver within the window is held: nothing for the first, then
  * 1 s, 2 s, 4 s… (2^(k-2) seconds).
@@ -28,7 +30,7 @@ export function decideBackoff(
   state: ReceiverState | undefined,
   nowMs: number,
   settings: BackoffSettings,
-): { decision: { refused: false; holdMs: number } | { refused: true; retryAfterMs: number; holdMs: number }; next?: ReceiverState } {
+): { decision: BackoffDecision; next?: ReceiverState } {
   const withinWindow = state !== undefined && nowMs - state.lastMs < settings.resetAfterMs;
   const count = withinWindow ? state.count : 0;
   const holdMs = backoffHoldMs(count + 1);
@@ -36,5 +38,17 @@ export function decideBackoff(
     const lastMs = state?.lastMs ?? nowMs;
     return { decision: { refused: true, holdMs, retryAfterMs: Math.max(0, lastMs + settings.resetAfterMs - nowMs) } };
   }
-  return { decision: { refused: false, holdMs }, next: { count: count + 1, lastMs: nowMs + holdMs } };
+  const next = { count: count + 1, lastMs: nowMs + holdMs };
+  const reservation = withinWindow ? { ...next, previousLastMs: state.lastMs } : next;
+  return { decision: { refused: false, holdMs, reservation }, next };
+}
+
+/**
+ * The state once `reservation` is taken back: the one before it, or none when it was the first of its window.
+ * A state that is no longer the reservation's own (a later send was counted since) stays as it is.
+ */
+export function releaseBackoff(state: ReceiverState | undefined, reservation: ReceiverReservation): { keep: true } | { keep: false; previous?: ReceiverState } {
+  if (state === undefined || state.count !== reservation.count || state.lastMs !== reservation.lastMs) return { keep: true };
+  if (reservation.count <= 1 || reservation.previousLastMs === undefined) return { keep: false };
+  return { keep: false, previous: { count: reservation.count - 1, lastMs: reservation.previousLastMs } };
 }

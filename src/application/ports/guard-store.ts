@@ -7,9 +7,19 @@ export interface RateLimitDecision {
   readonly resetMs: number;
 }
 
+/** What one accepted reservation stored for a receiver, so that it can be taken back. */
+export interface ReceiverReservation {
+  /** Sends counted in the window, this one included. */
+  readonly count: number;
+  /** When this send goes to the provider (now plus its hold): the window counts from here. */
+  readonly lastMs: number;
+  /** The previous send's `lastMs` when this one is not the first of the window. */
+  readonly previousLastMs?: number;
+}
+
 /** The answer of the per-receiver back-off: hold the send this long, or refuse it. */
 export type BackoffDecision =
-  | { readonly refused: false; readonly holdMs: number }
+  | { readonly refused: false; readonly holdMs: number; readonly reservation: ReceiverReservation }
   | { readonly refused: true; readonly retryAfterMs: number; readonly holdMs: number };
 
 /**
@@ -24,6 +34,13 @@ export interface GuardStore {
    * The k-th accepted send within the window is held `backoffHoldMs(k)`; the window runs from the last accepted send.
    */
   reserveReceiver(receiverKey: string, nowMs: number): Promise<BackoffDecision>;
+  /**
+   * Takes back a reservation whose message was certainly not sent (the provider refused it, could not be
+   * reached, the caller left during the hold), unless a later send to the receiver has been counted since.
+   */
+  releaseReceiver(receiverKey: string, reservation: ReceiverReservation, nowMs: number): Promise<void>;
+  /** Gives back the request taken from the global rate limit, for a request another guard then refused. */
+  refundRateLimit(): Promise<void>;
   /** Whether the store answers right now (for health reports). */
   isAvailable(): boolean;
   close(): Promise<void>;

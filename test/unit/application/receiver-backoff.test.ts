@@ -37,7 +37,7 @@ describe('per-receiver back-off', () => {
 
   it('starts again once the window has passed', () => {
     const { decision, next } = decideBackoff({ count: 5, lastMs: 0 }, 120_000, SETTINGS);
-    expect(decision).to.deep.equal({ refused: false, holdMs: 0 });
+    expect(decision).to.deep.equal({ refused: false, holdMs: 0, reservation: { count: 1, lastMs: 120_000 } });
     expect(next).to.deep.equal({ count: 1, lastMs: 120_000 });
   });
 });

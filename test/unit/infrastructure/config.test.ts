@@ -136,14 +136,13 @@ describe('loadConfig', () => {
       ]);
     });
 
-    it('reads RATE_LIMIT_TIME_WINDOW as milliseconds or a duration, in whole seconds', () => {
+    it('reads RATE_LIMIT_TIME_WINDOW as milliseconds or a duration, of whole seconds', () => {
       const windowOf = (value: string) => loadConfig({ RATE_LIMIT_TIME_WINDOW: value }).guards.rateLimit.windowMs;
       expect(windowOf('30000')).to.equal(30_000);
       expect(windowOf('30s')).to.equal(30_000);
       expect(windowOf('1 minute')).to.equal(60_000);
       expect(windowOf('1h')).to.equal(3_600_000);
-      expect(windowOf('1500')).to.equal(2_000);
-      for (const bad of ['soon', '500', '0', '-1s']) expect(problemsOf({ RATE_LIMIT_TIME_WINDOW: bad }), bad).to.have.length(1);
+      for (const bad of ['soon', '500', '1500', '2.5s', '0', '-1s']) expect(problemsOf({ RATE_LIMIT_TIME_WINDOW: bad }), bad).to.have.length(1);
     });
 
     it('reads the back-off settings in seconds; 0 switches it off', () => {
@@ -156,6 +155,10 @@ describe('loadConfig', () => {
         'ALLOWED_COUNTRY_CODES has "3", which is not a country calling code (e.g. 1, 39, 44, 91)',
         'ALLOWED_COUNTRY_CODES has "0", which is not a country calling code (e.g. 1, 39, 44, 91)',
       ]);
+    });
+
+    it('refuses an allow-list that names no calling code, which would refuse every receiver', () => {
+      for (const empty of [',', ' , ,']) expect(problemsOf({ ALLOWED_COUNTRY_CODES: empty }), empty).to.have.length(1);
     });
 
     it('reads blocked prefixes as E.164 prefixes', () => {
