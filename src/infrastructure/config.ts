@@ -55,6 +55,8 @@ export interface Config {
   /** Refuse messages needing more parts; none when unset. */
   readonly maxSegments?: number;
   readonly httpPort: number;
+  /** After SIGTERM, how long readiness answers 503 while the service still serves, before it stops accepting. */
+  readonly shutdownDelayMs: number;
   readonly logLevel: LogLevel;
   readonly guards: GuardConfig;
 }
@@ -145,6 +147,7 @@ const KEYS: Readonly<Record<string, KeySpec>> = {
   SMART_ENCODING: { schema: { type: 'boolean' }, rule: 'must be true or false', echo: true },
   MAX_SEGMENTS: { schema: { type: 'integer', minimum: 1, maximum: 100 }, rule: 'must be a whole number from 1 to 100', echo: true },
   HTTP_PORT: { schema: { type: 'integer', minimum: 0, maximum: 65535 }, rule: 'must be a port number from 0 to 65535', echo: true },
+  SHUTDOWN_DELAY_MS: { schema: { type: 'integer', minimum: 0, maximum: 600000 }, rule: 'must be a whole number of milliseconds from 0 to 600000', echo: true },
   LOG_LEVEL: { schema: { enum: [...LOG_LEVELS] }, rule: `must be one of ${LOG_LEVELS.join(', ')}`, echo: true },
   RATE_LIMIT_ENABLED: { schema: { type: 'boolean' }, rule: 'must be true or false', echo: true },
   RATE_LIMIT_MAX_REQUESTS: {
@@ -259,6 +262,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     smartEncoding: (raw.SMART_ENCODING as boolean | undefined) ?? false,
     maxSegments: raw.MAX_SEGMENTS as number | undefined,
     httpPort: (raw.HTTP_PORT as number | undefined) ?? 3000,
+    shutdownDelayMs: (raw.SHUTDOWN_DELAY_MS as number | undefined) ?? 0,
     logLevel: (raw.LOG_LEVEL as LogLevel | undefined) ?? 'info',
     guards,
   });

