@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   {
     // Plain JavaScript launchers run on Node.
-    files: ['bin/**/*.js'],
+    files: ['bin/**/*.js', 'bench/**/*.mjs'],
     languageOptions: { globals: { URL: 'readonly', process: 'readonly', console: 'readonly' } },
   },
   {
