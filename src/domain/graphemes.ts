@@ -1,5 +1,8 @@
-// Grapheme clusters (Unicode text segmentation, UAX #29) as the runtime's ICU draws them, with two fast paths
-// that give the same answer: characters that can never join a neighbour, and plain emoji sequences.
+// Grapheme clusters (Unicode text segmentation, UAX #29) as Unicode 10 draws them, which is what Twilio's
+// calculator bills by: the runtime's ICU clusters (with two fast paths that give the same answer: characters that
+// can never join a neighbour, and plain emoji sequences), then corrected where later Unicode versions differ.
+
+import { E_BASE, E_BASE_GAZ, E_MODIFIER, GLUE_AFTER_ZWJ, PREPEND, type CodePointRange } from './unicode10-grapheme-breaks.js';
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
@@ -113,7 +116,7 @@ export function graphemeEnds(text: string): number[] {
     i += width;
   }
   if (start < text.length) flush(text, start, text.length, plainEmoji, ends);
-  return ends;
+  return asUnicode10(text, ends);
 }
 
 function flush(text: string, from: number, to: number, plainEmoji: boolean, ends: number[]): void {
@@ -162,5 +165,59 @@ function segmenterEnds(text: string, from: number, to: number, ends: number[]): 
 export function graphemeEndsSlowly(text: string): number[] {
   const ends: number[] = [];
   segmenterEnds(text, 0, text.length, ends);
-  return ends;
+  return asUnicode10(text, ends);
+}
+
+const ZWJ = 0x200d;
+const GRAPHEME_EXTEND = /^\p{Grapheme_Extend}$/u;
+const SPACING_MARK = /^\p{Mc}$/u;
+const LETTER = /^\p{L}$/u;
+
+const within = (ranges: readonly CodePointRange[], codePoint: number): boolean => ranges.some(([from, to]) => codePoint >= from && codePoint <= to);
+const isExtend = (codePoint: number): boolean => codePoint !== ZWJ && GRAPHEME_EXTEND.test(String.fromCodePoint(codePoint));
+const gluesAfterZwj = (codePoint: number): boolean => within(GLUE_AFTER_ZWJ, codePoint) || within(E_BASE_GAZ, codePoint);
+const isHangul = (codePoint: number): boolean => HANGUL_JAMO_AND_SYLLABLES.test(String.fromCodePoint(codePoint));
+
+function codePointAt(text: string, index: number): number {
+  return text.codePointAt(index) as number;
+}
+
+/**
+ * The runtime's clusters as Unicode 10 draws them. Later versions join more: any skin tone (Unicode 11 made it
+ * Extend; Unicode 10 joins it only to an E_Base), any emoji after pictograph + ZWJ (Unicode 10: only the
+ * Glue_After_Zwj ones, after anything), and a consonant after a virama (Unicode 15.1). Each character inside a
+ * cluster stays only if a Unicode 10 rule joins it; a ZWJ followed by a glue character joins across a boundary.
+ */
+function asUnicode10(text: string, ends: readonly number[]): number[] {
+  const result: number[] = [];
+  let from = 0;
+  for (const end of ends) {
+    // GB11 (Unicode 10): ZWJ × (Glue_After_Zwj | E_Base_GAZ), whatever came before the ZWJ.
+    if (from > 0 && text.charCodeAt(from - 1) === ZWJ && gluesAfterZwj(codePointAt(text, from)) && result.at(-1) === from) result.pop();
+    let previous = codePointAt(text, from);
+    let lastNotExtend = previous;
+    for (let i = from + (previous > 0xffff ? 2 : 1); i < end; ) {
+      const codePoint = codePointAt(text, i);
+      if (!joinsInUnicode10(previous, lastNotExtend, codePoint)) result.push(i);
+      if (!isExtend(codePoint)) lastNotExtend = codePoint;
+      previous = codePoint;
+      i += codePoint > 0xffff ? 2 : 1;
+    }
+    result.push(end);
+    from = end;
+  }
+  return result;
+}
+
+/** Whether Unicode 10 keeps `codePoint` in the cluster the runtime put it in, after `previous`. */
+function joinsInUnicode10(previous: number, lastNotExtend: number, codePoint: number): boolean {
+  if (codePoint === ZWJ || isExtend(codePoint)) return true; // GB9
+  if (within(E_MODIFIER, codePoint)) return within(E_BASE, lastNotExtend) || within(E_BASE_GAZ, lastNotExtend); // GB10
+  if (previous === ZWJ) return gluesAfterZwj(codePoint); // GB11
+  if (SPACING_MARK.test(String.fromCodePoint(codePoint))) return true; // GB9a
+  if (within(PREPEND, previous)) return true; // GB9b
+  if (isHangul(codePoint) && isHangul(previous)) return true; // GB6 to GB8
+  if (REGIONAL_INDICATOR.test(String.fromCodePoint(codePoint))) return true; // GB12, GB13: the runtime paired them
+  // What is left is a letter the runtime joined across a virama (Unicode 15.1 GB9c): Unicode 10 breaks there.
+  return !LETTER.test(String.fromCodePoint(codePoint));
 }

@@ -62,7 +62,7 @@ function splitGsm7(text: string): MessageSegments {
 }
 
 function splitUcs2(text: string): MessageSegments {
-  const ends = graphemeEnds(text);
+  const ends = withinPartSize(text, graphemeEnds(text), UNITS_PER_SEGMENT['UCS-2'].concatenated);
   const costs = new Array<number>(ends.length);
   const nonGsm = new Set<string>();
   let from = 0;
@@ -82,6 +82,28 @@ function splitUcs2(text: string): MessageSegments {
     unitsPerSegment: boundaries.length === 0 ? single : concatenated,
     nonGsmCharacters: [...nonGsm],
   };
+}
+
+/**
+ * Grapheme ends, with any cluster too long for one part (a letter under hundreds of combining marks, a run of
+ * skin-tone modifiers) cut between its code points: a part can never hold more than `limit` units, and a
+ * surrogate pair is still never split.
+ */
+function withinPartSize(text: string, ends: readonly number[], limit: number): number[] {
+  const result: number[] = [];
+  let from = 0;
+  for (const end of ends) {
+    if (end - from > limit) {
+      for (let i = from; i < end; ) {
+        const unit = text.charCodeAt(i);
+        i += unit >= 0xd800 && unit <= 0xdbff && i + 1 < end ? 2 : 1;
+        if (i < end) result.push(i);
+      }
+    }
+    result.push(end);
+    from = end;
+  }
+  return result;
 }
 
 /**

@@ -22,6 +22,9 @@ export function ours(text: string): { encoding: string; numSegments: number; seg
   return { encoding: result.encoding, numSegments: result.numSegments, segments: [...result.segments] };
 }
 
+/** ZWJ sequences newer than Unicode 10: the calculator, and so the service, splits them at their ZWJ. */
+export const LATER_ZWJ_SEQUENCES: readonly string[] = ['❤️‍🔥', '🧑‍🤝‍🧑', '🐕‍🦺', '😮‍💨'];
+
 const TOKENS: readonly string[] = [
   ...GSM_BASIC_CHARACTERS,
   ...GSM_EXTENSION_CHARACTERS,
@@ -34,12 +37,13 @@ const TOKENS: readonly string[] = [
   '😀', '😜', '🎉', '❤', '❤️', '✅', '👍', '🚀', '🙂',
   '👍🏽', '👋🏻', '🙌🏿', '👩🏾', '🧑🏼',
   '🇮🇹', '🇺🇸', '🇬🇧', '🇯🇵', '🇮🇳',
-  // ZWJ sequences whose parts the calculator's grapheme data (Unicode 10) already joins; see LATER_ZWJ_SEQUENCES.
-  '🏳️‍🌈', '👨‍👩‍👧', '🧑‍💻', '👩🏽‍🚀', '👁️‍🗨️', '🏃‍♀️', '👩‍❤️‍👨',
+  // ZWJ sequences of every age: Unicode 10 joins some whole, splits others (❤️‍🔥, 🧑‍🤝‍🧑: newer than its data).
+  '🏳️‍🌈', '👨‍👩‍👧', '🧑‍💻', '👩🏽‍🚀', '👁️‍🗨️', '🏃‍♀️', '👩‍❤️‍👨', ...LATER_ZWJ_SEQUENCES,
+  // Skin tones with no base, or on a base newer than Unicode 10; a ZWJ after a letter.
+  '🏽', '🫱🏻', '🫱🏻‍🫲🏿', 'a\u200d❤', '\u200d',
+  // Devanagari with conjuncts (a consonant after a virama), vowel signs and a nukta.
+  'क्ष', 'त्रि', 'न्द्र', 'हिन्दी', 'कि', 'ज़', 'ं',
 ];
-
-/** ZWJ sequences joined by Unicode 11 and later: the service keeps each whole, the calculator splits them. */
-export const LATER_ZWJ_SEQUENCES: readonly string[] = ['❤️‍🔥', '🧑‍🤝‍🧑', '🐕‍🦺', '😮‍💨'];
 
 // Mostly GSM text with the odd non-GSM character, or mostly non-GSM text: both shapes occur in real messages.
 const GSM_WEIGHTED = fc.oneof(

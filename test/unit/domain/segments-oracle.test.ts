@@ -37,15 +37,20 @@ describe('segment calculation against Twilio\'s published calculator', () => {
     );
   });
 
-  describe('where current Unicode joins what the calculator\'s Unicode 10 data splits', () => {
-    for (const sequence of LATER_ZWJ_SEQUENCES) {
-      it(`keeps ${sequence} whole in one part; the calculator splits it at its ZWJ`, () => {
+  describe('where current Unicode joins what the calculator\'s Unicode 10 rules split, it splits as the calculator does', () => {
+    for (const sequence of [...LATER_ZWJ_SEQUENCES, '🫱🏻‍🫲🏿']) {
+      it(`splits ${sequence} at a part boundary where the calculator does`, () => {
         const text = `${'a'.repeat(63)}${sequence}${'b'.repeat(70)}`;
-        const [first, second] = ours(text).segments;
-        expect(first).to.equal('a'.repeat(63));
-        expect(second?.startsWith(sequence)).to.equal(true);
-        expect(oracle(text).segments[0]?.endsWith('\u200d')).to.equal(true);
+        expect(ours(text)).to.deep.equal(oracle(text));
+        expect(ours(text).segments[0]?.startsWith('a'.repeat(63))).to.equal(true);
+        expect(ours(text).segments[0]).not.to.equal('a'.repeat(63));
       });
     }
+
+    it('splits a Devanagari conjunct after its virama, as Unicode 10 does', () => {
+      const text = `${'क'.repeat(65)}क्ष${'ब'.repeat(70)}`;
+      expect(ours(text)).to.deep.equal(oracle(text));
+      expect(ours(text).segments[0]?.endsWith('क्')).to.equal(true);
+    });
   });
 });

@@ -37,6 +37,14 @@ describe('segment calculation', () => {
     expect(segments[1]?.startsWith('😀')).to.equal(true);
   });
 
+  it('cuts a grapheme cluster too long for any part between its code points: no empty part, none over 67 units', () => {
+    const modifiers = calculateSegments('🏽'.repeat(100));
+    expect(modifiers.segments.map((part) => part.length)).to.deep.equal([66, 66, 66, 2]);
+    const accents = calculateSegments(`e${'\u0301'.repeat(200)}`);
+    expect(accents.segments.map((part) => part.length)).to.deep.equal([67, 67, 67]);
+    expect(accents.numSegments).to.equal(3);
+  });
+
   it('switches the whole message to UCS-2 for one small c cedilla but not for a capital one', () => {
     expect(calculateSegments(`${'a'.repeat(100)}ç`).encoding).to.equal('UCS-2');
     expect(calculateSegments(`${'a'.repeat(100)}Ç`).encoding).to.equal('GSM-7');
