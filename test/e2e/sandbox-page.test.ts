@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import request from 'supertest';
 import { launchChromium } from '../support/browser.js';
 import { startService, type RunningService } from '../support/service.js';
@@ -63,5 +63,59 @@ describe('the sandbox outbox page, in headless Chromium (end to end)', function 
     await page.click('button[type=submit]');
     await page.locator('#messages li').first().waitFor();
     expect(await page.locator('#send-result').textContent()).to.match(/^200 /);
+  });
+});
+
+describe('Swagger UI and the sandbox page over plain HTTP at a host other than loopback, in headless Chromium (end to end)', function () {
+  this.timeout(60_000);
+  // A name Chromium resolves to 127.0.0.1 but, unlike localhost, does not treat as a secure context: what
+  // http://sms-service:3000 in compose or a LAN address is. upgrade-insecure-requests would send every asset to https.
+  const HOST = 'sms-service.test';
+  let browser: Browser;
+  let service: RunningService;
+
+  before(async () => {
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--host-resolver-rules=MAP ${HOST} 127.0.0.1`],
+    });
+    service = await startService({});
+  });
+  after(async () => {
+    await service.close();
+    await browser.close();
+  });
+
+  /** Every request the page made that failed or was answered with an error. */
+  async function open(path: string): Promise<{ page: Page; failures: string[] }> {
+    const page = await browser.newPage();
+    const failures: string[] = [];
+    page.on('requestfailed', (req) => failures.push(`${req.url()}: ${req.failure()?.errorText ?? 'failed'}`));
+    page.on('response', (res) => {
+      if (res.status() >= 400) failures.push(`${res.url()}: ${res.status()}`);
+    });
+    page.on('pageerror', (error) => failures.push(error.message));
+    await page.goto(`http://${HOST}:${service.server.port}${path}`, { waitUntil: 'load' });
+    expect(failures, 'every asset loads').to.deep.equal([]);
+    return { page, failures };
+  }
+
+  it('renders Swagger UI with its operations, each error response under its own status', async () => {
+    const { page, failures } = await open('/documentation/');
+    await page.locator('.opblock-summary-path', { hasText: /^\/send$/ }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('.opblock').count()).to.be.above(5);
+    await page.locator('.opblock-summary', { hasText: '/send' }).first().click();
+    const forbidden = page.locator('.response[data-code="403"]');
+    await forbidden.waitFor();
+    expect(await forbidden.locator('.microlight, pre').first().textContent()).to.include('"403"').and.include('Forbidden').and.not.include('"400"');
+    expect(failures).to.deep.equal([]);
+  });
+
+  it("loads the sandbox page's script and stylesheet", async () => {
+    const { page, failures } = await open('/sandbox');
+    await page.getByText('No message yet').waitFor({ timeout: 10_000 });
+    // app.css caps the page's width: the stylesheet applied.
+    expect(await page.evaluate('getComputedStyle(document.body).maxWidth')).to.equal('960px');
+    expect(failures).to.deep.equal([]);
   });
 });

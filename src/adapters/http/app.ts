@@ -43,7 +43,8 @@ export function createApp(deps: AppDependencies): Express {
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.trustProxy);
   app.use(requestLogging(deps.logger));
-  app.use(helmet());
+  // helmet's defaults minus upgrade-insecure-requests, which sends the pages' assets to https on any plain-HTTP host but loopback.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(httpMetrics(deps.metrics));
   if (deps.apiKeys.length > 0) app.use(['/send', '/segments', '/sandbox/messages'], requireApiKey(deps.apiKeys));
   // The hot route first: every router before it costs each request a pass through its routes.

@@ -1,14 +1,15 @@
+import { STATUS_CODES } from 'node:http';
 import { segmentsRequestSchema, sendRequestSchema } from './request-schemas.js';
 
-/** The documented error body, every status alike. */
+/** The documented error body; each response narrows `statusCode` and `error` to its own status. */
 export const errorSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['statusCode', 'error', 'message'],
   properties: {
-    statusCode: { type: 'string', description: 'The HTTP status, as a string', examples: ['400'] },
-    error: { type: 'string', description: 'The status text', examples: ['Bad Request'] },
-    message: { type: 'string', examples: ['receiver must be an E.164 phone number, e.g. +15558675310'] },
+    statusCode: { type: 'string', pattern: '^[1-5][0-9]{2}$', description: 'The HTTP status, as a string' },
+    error: { type: 'string', description: 'The status text' },
+    message: { type: 'string', description: 'What went wrong, in words a caller can act on' },
   },
 } as const;
 
@@ -17,11 +18,11 @@ export const sendResponseSchema = {
   additionalProperties: false,
   required: ['dateEvent', 'numSegments', 'sid', 'status', 'provider'],
   properties: {
-    dateEvent: { type: 'string', description: 'When the provider accepted the message, ISO 8601 UTC with milliseconds', examples: ['2026-12-03T19:56:30.615Z'] },
-    numSegments: { type: 'string', pattern: '^[1-9][0-9]*$', description: 'Parts billed', examples: ['1'] },
-    sid: { type: 'string', description: "The provider's message id", examples: ['SB7786dc9381f358481af92438b84032bd'] },
-    status: { type: 'string', description: "The provider's status: queued, accepted, sent…", examples: ['sent'] },
-    provider: { type: 'string', enum: ['twilio', 'kaleyra', 'sandbox'], examples: ['sandbox'] },
+    dateEvent: { type: 'string', description: 'When the provider accepted the message, ISO 8601 UTC with milliseconds' },
+    numSegments: { type: 'string', pattern: '^[1-9][0-9]*$', description: 'Parts billed' },
+    sid: { type: 'string', description: "The provider's message id" },
+    status: { type: 'string', description: "The provider's status: queued, accepted, sent…" },
+    provider: { type: 'string', enum: ['twilio', 'kaleyra', 'sandbox'] },
   },
 } as const;
 
@@ -42,21 +43,53 @@ export const segmentsResponseSchema = {
       properties: { applied: { type: 'boolean' }, numSegmentsIfApplied: { type: 'integer' } },
     },
   },
-  examples: [
-    {
-      encoding: 'UCS-2',
-      numSegments: 1,
-      characters: 26,
-      unitsPerSegment: 70,
-      nonGsmCharacters: ['’'],
-      segments: ['Don’t forget: 10:00 today'],
-      smartEncoding: { applied: false, numSegmentsIfApplied: 1 },
-    },
-  ],
 } as const;
 
+/**
+ * The README's examples, each a request and the sandbox's answer to it, named alike in the request body and in
+ * the response. A test sends each request to the app and finds each pair in the README's code blocks.
+ */
+const EXAMPLES = {
+  sent: {
+    summary: 'A one-part message, sent (sandbox)',
+    request: { sender: 'ACME', receiver: '+15558675310', body: 'Your code is 123456' },
+    answer: { dateEvent: '2026-12-03T19:56:30.615Z', numSegments: '1', sid: 'SB7786dc9381f358481af92438b84032bd', status: 'sent', provider: 'sandbox' },
+  },
+  invalidReceiver: {
+    summary: 'A receiver that is not E.164',
+    request: { sender: 'ACME', receiver: '+1 555 867 5310', body: 'Your code is 123456' },
+    answer: { statusCode: '400', error: 'Bad Request', message: 'receiver must be an E.164 phone number, e.g. +15558675310' },
+  },
+  ucs2: {
+    summary: 'Three characters outside GSM-7 make it UCS-2, in two parts',
+    request: { body: 'It’s ready: your order ships today – track it at example.com/t/42 … Thanks for shopping with us!' },
+    answer: {
+      encoding: 'UCS-2',
+      numSegments: 2,
+      characters: 96,
+      unitsPerSegment: 67,
+      nonGsmCharacters: ['’', '–', '…'],
+      segments: ['It’s ready: your order ships today – track it at example.com/t/42 …', ' Thanks for shopping with us!'],
+      smartEncoding: { applied: false, numSegmentsIfApplied: 1 },
+    },
+  },
+} as const;
+
+type ExampleName = keyof typeof EXAMPLES;
+const requestExamples = (...names: ExampleName[]) => Object.fromEntries(names.map((name) => [name, { summary: EXAMPLES[name].summary, value: EXAMPLES[name].request }]));
+const answerExamples = (...names: ExampleName[]) => Object.fromEntries(names.map((name) => [name, { summary: EXAMPLES[name].summary, value: EXAMPLES[name].answer }]));
+
 const json = (schema: unknown) => ({ 'application/json': { schema } });
-const error = (description: string) => ({ description, content: json({ $ref: '#/components/schemas/Error' }) });
+/** An error response whose schema says its own status, not the first one's. */
+const error = (status: number, description: string, examples?: ReturnType<typeof answerExamples>) => ({
+  description,
+  content: {
+    'application/json': {
+      schema: { allOf: [{ properties: { statusCode: { const: String(status) }, error: { const: STATUS_CODES[status] } } }, { $ref: '#/components/schemas/Error' }] },
+      ...(examples === undefined ? {} : { examples }),
+    },
+  },
+});
 const HEALTH = {
   type: 'object',
   required: ['status', 'name', 'version'],
@@ -69,7 +102,7 @@ const HEALTH = {
  */
 export function openApiDocument(version: string, secured: boolean) {
   const security = secured ? [{ bearer: [] }, { apiKey: [] }] : [];
-  const unauthorized = secured ? { 401: error('No valid API key') } : {};
+  const unauthorized = secured ? { 401: error(401, 'No valid API key') } : {};
   return {
     openapi: '3.1.0',
     info: {
@@ -103,7 +136,7 @@ export function openApiDocument(version: string, secured: boolean) {
             content: {
               'application/json': {
                 schema: { $ref: '#/components/schemas/SendRequest' },
-                example: { sender: 'ACME', receiver: '+15558675310', body: 'Your code is 123456' },
+                examples: requestExamples('sent', 'invalidReceiver'),
               },
             },
           },
@@ -114,21 +147,21 @@ export function openApiDocument(version: string, secured: boolean) {
               content: {
                 'application/json': {
                   schema: { $ref: '#/components/schemas/SendResponse' },
-                  example: { dateEvent: '2026-12-03T19:56:30.615Z', numSegments: '1', sid: 'SB7786dc9381f358481af92438b84032bd', status: 'sent', provider: 'sandbox' },
+                  examples: answerExamples('sent'),
                 },
               },
             },
-            400: error('Invalid request, or the provider rejected the message'),
+            400: error(400, 'Invalid request, or the provider rejected the message', answerExamples('invalidReceiver')),
             ...unauthorized,
-            403: error('The destination is not allowed'),
-            409: error('A request with this Idempotency-Key is in flight'),
-            413: error('Body over 16 KiB'),
-            415: error('Not UTF-8 application/json'),
-            422: error('Idempotency-Key reused with another body'),
-            429: error('Rate limit, receiver back-off, or the provider is rate limiting'),
-            502: error('The provider failed or refused our credentials'),
-            503: error('The provider is unreachable, its circuit is open, its balance is empty, or a store is down'),
-            504: error('The provider did not answer in time; the message may have been sent'),
+            403: error(403, 'The destination is not allowed'),
+            409: error(409, 'A request with this Idempotency-Key is in flight'),
+            413: error(413, 'Body over 16 KiB'),
+            415: error(415, 'Not UTF-8 application/json'),
+            422: error(422, 'Idempotency-Key reused with another body'),
+            429: error(429, 'Rate limit, receiver back-off, or the provider is rate limiting'),
+            502: error(502, 'The provider failed or refused our credentials'),
+            503: error(503, 'The provider is unreachable, its circuit is open, its balance is empty, or a store is down'),
+            504: error(504, 'The provider did not answer in time; the message may have been sent'),
           },
         },
       },
@@ -138,14 +171,17 @@ export function openApiDocument(version: string, secured: boolean) {
           security,
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/SegmentsRequest' }, example: { body: 'Don’t forget: 10:00 today' } } },
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/SegmentsRequest' }, examples: requestExamples('ucs2') } },
           },
           responses: {
-            200: { description: 'Encoding, segments and the Smart Encoding preview', content: json({ $ref: '#/components/schemas/SegmentsResponse' }) },
-            400: error('Invalid request'),
+            200: {
+              description: 'Encoding, segments and the Smart Encoding preview',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/SegmentsResponse' }, examples: answerExamples('ucs2') } },
+            },
+            400: error(400, 'Invalid request'),
             ...unauthorized,
-            413: error('Body over 16 KiB'),
-            415: error('Not UTF-8 application/json'),
+            413: error(413, 'Body over 16 KiB'),
+            415: error(415, 'Not UTF-8 application/json'),
           },
         },
       },
@@ -160,8 +196,10 @@ export function openApiDocument(version: string, secured: boolean) {
         },
       },
       '/sandbox': { get: { summary: 'The sandbox outbox page (sandbox only)', responses: { 200: { description: 'An HTML page', content: { 'text/html': { schema: { type: 'string' } } } } } } },
+      '/sandbox/app.js': { get: { summary: "The sandbox page's script (sandbox only)", responses: { 200: { description: 'JavaScript', content: { 'text/javascript': { schema: { type: 'string' } } } } } } },
+      '/sandbox/app.css': { get: { summary: "The sandbox page's stylesheet (sandbox only)", responses: { 200: { description: 'CSS', content: { 'text/css': { schema: { type: 'string' } } } } } } },
       '/-/healthz': { get: { summary: 'Liveness', responses: { 200: { description: 'Alive', content: json(HEALTH) } } } },
-      '/-/ready': { get: { summary: 'Readiness', responses: { 200: { description: 'Ready', content: json(HEALTH) }, 503: error('Shutting down') } } },
+      '/-/ready': { get: { summary: 'Readiness', responses: { 200: { description: 'Ready', content: json(HEALTH) }, 503: error(503, 'Shutting down') } } },
       '/-/check-up': {
         get: {
           summary: "Health with each provider's circuit state",

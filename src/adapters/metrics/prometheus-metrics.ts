@@ -47,7 +47,8 @@ export class PrometheusMetrics implements SendMetrics {
     });
     new Gauge({
       name: 'sms_circuit_state',
-      help: 'Circuit breaker state per provider: 0 closed, 1 half-open, 2 open',
+      // The help lists every value from the table itself, so a new state cannot go unexplained.
+      help: `Circuit breaker state per provider: ${Object.entries(CIRCUIT_VALUES).map(([state, value]) => `${value} ${state}`).join(', ')}`,
       labelNames: ['provider'],
       registers,
       collect() {
