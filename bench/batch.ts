@@ -26,10 +26,11 @@ const RATE = Number(values.rate);
 const RATE_ROWS = Math.round(RATE * Number(values['rate-seconds']));
 const CONCURRENCY = Number(values.concurrency);
 const LATENCY_MS = 20;
-// What `npm run batch` runs: the built JavaScript with its V8 flags.
-const NODE_FLAGS = ['--max-old-space-size=96', '--max-semi-space-size=4'];
-const ENTRY = 'dist/infrastructure/batch-main.js';
 const ROOT = new URL('..', import.meta.url).pathname;
+// What `npm run batch` runs: the launcher with the V8 flags of its first line, which after the build below runs
+// the built JavaScript.
+const ENTRY = 'bin/sms-batch.js';
+const NODE_FLAGS = (readFileSync(join(ROOT, ENTRY), 'utf8').split('\n', 1)[0] ?? '').split(' ').filter((word) => word.startsWith('--'));
 
 const work = mkdtempSync(join(tmpdir(), 'sms-bench-batch-'));
 

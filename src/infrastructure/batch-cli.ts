@@ -1,17 +1,17 @@
 import 'reflect-metadata';
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UnrecordedIdempotencyStore } from '../adapters/idempotency/unrecorded-idempotency-store.js';
+import { FileAccessError } from '../adapters/batch/file-access-error.js';
 import { ProgressReporter } from '../adapters/batch/progress.js';
 import { readEarlierResults, ResultsWriter } from '../adapters/batch/results-file.js';
-import { readRows } from '../adapters/batch/row-files.js';
-import type { BadRow } from '../application/batch/batch-row.js';
-import { CheckBatch, withUniqueIds } from '../application/batch/check-batch.js';
+import { checkReadable, countRows, readRows } from '../adapters/batch/row-files.js';
+import { BatchRowSender } from '../application/batch/batch-row-sender.js';
+import { NO_SENDER, type BadRow } from '../application/batch/batch-row.js';
+import { CheckBatch } from '../application/batch/check-batch.js';
 import { SendBatch } from '../application/batch/send-batch.js';
-import { BatchRowSender } from '../application/batch/send-row.js';
-import { IdempotentExecution } from '../application/idempotency/idempotent-execution.js';
-import type { IdempotencyStore } from '../application/ports/idempotency-store.js';
+import { withUniqueIds } from '../application/batch/with-unique-ids.js';
+import type { IdempotentExecution } from '../application/idempotency/idempotent-execution.js';
 import type { Clock } from '../application/ports/clock.js';
 import type { SendSms } from '../application/send-sms.js';
 import { TOKENS } from '../application/tokens.js';
@@ -22,13 +22,14 @@ import { createLogger } from './logger.js';
 const USAGE = `usage:
   sms-batch check FILE [--sender S]
   sms-batch send FILE --results OUT.jsonl [--concurrency N] [--rate R/s] [--sender S] [--batch NAME] [--retry-uncertain]
-  sms-batch enqueue FILE --queue redis://HOST:PORT [--name QUEUE] [--sender S] [--batch NAME]
+  sms-batch enqueue FILE --queue redis://HOST:PORT [--name QUEUE] [--sender S] [--batch NAME] [--retry-uncertain]
   sms-batch worker --queue redis://HOST:PORT [--name QUEUE] [--concurrency N] [--rate R/s] [--results OUT.jsonl] [--until-empty]
   sms-batch status --queue redis://HOST:PORT [--name QUEUE]
 
 FILE is CSV with a header (receiver,body and optionally sender,id) or JSON Lines (.jsonl).
 Providers, guards and Smart Encoding come from the same environment variables as the service.
-Exit status: 0 every row sent (or valid, for check), 2 some rejected, failed or not sent, 1 usage or config error.`;
+Exit status: 0 every row sent (or valid, for check), 2 some rejected, failed or not sent (Ctrl-C included),
+1 a usage or config error or a file that cannot be read.`;
 
 /** A mistake in the command line or the environment: exit status 1. */
 class UsageError extends Error {}
@@ -80,6 +81,10 @@ export async function runBatchCli(argv: readonly string[], env: NodeJS.ProcessEn
       process.stderr.write(`${error.message}\n`);
       return 1;
     }
+    if (error instanceof FileAccessError) {
+      process.stderr.write(`sms-batch: ${error.message}\n`);
+      return 1;
+    }
     throw error;
   }
 }
@@ -98,7 +103,7 @@ function requireFile(file: string | undefined): string {
  * The service's own wiring, from the same environment; logs go to stderr, warnings and worse by default. Without
  * Redis a single process keeps no idempotency answers: its results file is the record across runs.
  */
-function wire(env: NodeJS.ProcessEnv, inFlightTtlMs?: number) {
+function wire(env: NodeJS.ProcessEnv) {
   const config = loadConfig({ LOG_LEVEL: 'warn', ...env });
   const logger = createLogger(config.logLevel, process.stderr);
   const container = buildContainer(config, () => logger, {
@@ -106,12 +111,18 @@ function wire(env: NodeJS.ProcessEnv, inFlightTtlMs?: number) {
   });
   const sendSms = container.get<SendSms>(TOKENS.SendSms);
   const clock = container.get<Clock>(TOKENS.Clock);
-  const idempotency =
-    inFlightTtlMs === undefined
-      ? container.get<IdempotentExecution>(TOKENS.IdempotentExecution)
-      : new IdempotentExecution(container.get<IdempotencyStore>(TOKENS.IdempotencyStore), logger, { ttlMs: config.idempotencyTtlMs, inFlightTtlMs });
-  const sender = new BatchRowSender(sendSms, idempotency, clock);
+  const sender = new BatchRowSender(sendSms, container.get<IdempotentExecution>(TOKENS.IdempotentExecution), clock);
   return { config, container, sendSms, clock, sender, close: () => closeContainer(container) };
+}
+
+/** The results writer; when the file cannot be opened, what `wire` opened is closed before the error goes up. */
+async function openResults(path: string, wired: { close(): Promise<void> }): Promise<ResultsWriter> {
+  try {
+    return new ResultsWriter(path);
+  } catch (error) {
+    await wired.close();
+    throw error;
+  }
 }
 
 function positiveNumber(name: string, text: string | undefined, fallback: number | undefined, integer: boolean): number | undefined {
@@ -132,6 +143,7 @@ function printInvalid(invalid: readonly BadRow[]): void {
 }
 
 async function check(file: string, values: Values, env: NodeJS.ProcessEnv): Promise<number> {
+  await checkReadable(file);
   const wired = wire(env);
   try {
     const result = await new CheckBatch(wired.sendSms).execute(rows(file), values.sender);
@@ -153,19 +165,23 @@ async function send(file: string, values: Values, env: NodeJS.ProcessEnv): Promi
   if (values.results === undefined) throw new UsageError('send needs --results OUT.jsonl (it is also what a resume reads)');
   const concurrency = positiveNumber('concurrency', values.concurrency, 10, true) as number;
   const ratePerSecond = positiveNumber('rate', values.rate, undefined, false);
+  // Nothing is created, nothing connected, until both files are known to be usable.
+  await checkReadable(file);
   const earlier = await readEarlierResults(values.results, values['retry-uncertain'] === true);
   const wired = wire(env);
-  const writer = new ResultsWriter(values.results);
-  const progress = new ProgressReporter(process.stderr, await estimateRows(file));
-  let stopping = false;
-  const onSignal = (): void => {
-    if (stopping) {
+  const writer = await openResults(values.results, wired);
+  const progress = new ProgressReporter(process.stderr, await countRows(file));
+  const stop = new AbortController();
+  const onSignal = onceThenAtOnce(
+    () => {
+      stop.abort();
+      process.stderr.write('\nsms-batch: stopping: no new message is sent; waiting for the provider calls under way (Ctrl-C again to quit at once)\n');
+    },
+    () => {
       process.stderr.write('\nsms-batch: stopped at once; rows in flight may be missing from the results\n');
       process.exit(130);
-    }
-    stopping = true;
-    process.stderr.write('\nsms-batch: stopping: finishing the rows in flight (Ctrl-C again to quit at once)\n');
-  };
+    },
+  );
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
@@ -180,20 +196,22 @@ async function send(file: string, values: Values, env: NodeJS.ProcessEnv): Promi
         concurrency,
         ratePerSecond,
         defaultSender: values.sender,
-        done: new Set(earlier.done.keys()),
-        stopRequested: () => stopping,
+        done: earlier.done,
+        retries: earlier.retries,
+        signal: stop.signal,
       },
       { result: (result) => writer.write(result), progress: (state) => progress.update(state) },
     );
     progress.finish();
     process.stdout.write(
-      `rows: ${summary.rows}\nsent: ${summary.sent}\nrejected: ${summary.rejected}\nfailed: ${summary.failed}\nskipped (done earlier): ${summary.skipped}\nresults: ${values.results}\n`,
+      `rows: ${summary.rows}\nsent: ${summary.sent}\nrejected: ${summary.rejected}\nfailed: ${summary.failed}\n` +
+        `${summary.stopped > 0 ? `not sent (stopped): ${summary.stopped}\n` : ''}skipped (done earlier): ${summary.skipped}\nresults: ${values.results}\n`,
     );
     if (summary.fileError !== undefined) {
       process.stderr.write(`sms-batch: ${file}: ${summary.fileError.message}; no row after it was read or sent\n`);
       return 1;
     }
-    if (summary.interrupted) {
+    if (summary.interrupted || summary.stopped > 0) {
       process.stderr.write('sms-batch: interrupted: run the same command again to send the rest\n');
       return 2;
     }
@@ -207,8 +225,6 @@ async function send(file: string, values: Values, env: NodeJS.ProcessEnv): Promi
   }
 }
 
-const WORKER_IN_FLIGHT_TTL_MS = 3_600_000;
-
 // BullMQ is loaded only by the queue commands: `check` and `send` do without its memory.
 const queueAdapter = () => import('../adapters/batch/bullmq-batch-queue.js');
 
@@ -219,13 +235,19 @@ function queueSettings(values: Values) {
 
 async function enqueue(file: string, values: Values, env: NodeJS.ProcessEnv): Promise<number> {
   const settings = queueSettings(values);
+  await checkReadable(file);
   const wired = wire(env);
   try {
     const { enqueueRows } = await queueAdapter();
-    const summary = await enqueueRows(rows(file), settings, values.batch ?? basename(file), values.sender, (job) => {
+    const retryUncertain = values['retry-uncertain'] === true;
+    const summary = await enqueueRows(rows(file), settings, { batch: values.batch ?? basename(file), defaultSender: values.sender, retryUncertain }, (job) => {
+      if (job.sender === undefined) throw new Error(NO_SENDER);
       wired.sendSms.prepare({ sender: job.sender, receiver: job.receiver, body: job.body });
     });
-    process.stdout.write(`rows: ${summary.rows}\nenqueued: ${summary.enqueued}\ninvalid: ${summary.invalid.length}\n`);
+    process.stdout.write(
+      `rows: ${summary.rows}\nenqueued: ${summary.enqueued}\nalready on the queue: ${summary.alreadyQueued}\nalready done: ${summary.alreadyDone}\n` +
+        `${summary.uncertain > 0 ? `not enqueued, may have been sent: ${summary.uncertain} (check them, then --retry-uncertain)\n` : ''}invalid: ${summary.invalid.length}\n`,
+    );
     printInvalid(summary.invalid);
     return summary.invalid.length === 0 ? 0 : 2;
   } finally {
@@ -236,9 +258,9 @@ async function enqueue(file: string, values: Values, env: NodeJS.ProcessEnv): Pr
 async function work(values: Values, env: NodeJS.ProcessEnv): Promise<number> {
   const settings = queueSettings(values);
   // Workers share the idempotency store and the guards through the queue's Redis unless told otherwise. A row
-  // claimed by a worker that dies stays claimed until its job is taken up again, which then settles it.
-  const wired = wire({ REDIS_URL: settings.url, ...env }, WORKER_IN_FLIGHT_TTL_MS);
-  const writer = values.results === undefined ? undefined : new ResultsWriter(values.results);
+  // claimed by a worker that dies stays claimed until the claim expires (it outlives any send, see container.ts).
+  const wired = wire({ REDIS_URL: settings.url, ...env });
+  const writer = values.results === undefined ? undefined : await openResults(values.results, wired);
   const counts = { sent: 0, rejected: 0, failed: 0 };
   const { startWorker } = await queueAdapter();
   const worker = startWorker(
@@ -271,21 +293,27 @@ async function work(values: Values, env: NodeJS.ProcessEnv): Promise<number> {
 
 async function status(values: Values): Promise<number> {
   const { queueStatus } = await queueAdapter();
-  const { jobs, outcomes } = await queueStatus(queueSettings(values));
+  const { jobs, outcomes, uncertain } = await queueStatus(queueSettings(values));
   process.stdout.write(`jobs: ${Object.entries(jobs).map(([state, count]) => `${state} ${count}`).join(', ')}\n`);
-  process.stdout.write(`rows: ${Object.entries(outcomes).map(([outcome, count]) => `${outcome} ${count}`).join(', ')}\n`);
+  process.stdout.write(
+    `rows: ${Object.entries(outcomes).map(([outcome, count]) => `${outcome} ${count}`).join(', ')}${uncertain > 0 ? ` (${uncertain} may have been sent)` : ''}\n`,
+  );
   return outcomes.rejected === 0 && outcomes.failed === 0 ? 0 : 2;
 }
 
-/** Rows the file likely holds (lines, less a CSV header), for the ETA; one fast pass over the bytes. */
-async function estimateRows(file: string): Promise<number | undefined> {
-  let lines = 0;
-  try {
-    for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines += 1;
+// A terminal's Ctrl-C reaches sms-batch once from the terminal and again from npm or the launcher passing it on.
+const SAME_SIGNAL_MS = 1000;
+
+/** The first signal calls `first`; one more, unless it comes so soon that it is the same one passed on, `again`. */
+function onceThenAtOnce(first: () => void, again: () => void): () => void {
+  let firstAt: number | undefined;
+  return () => {
+    const now = Date.now();
+    if (firstAt === undefined) {
+      firstAt = now;
+      first();
+    } else if (now - firstAt >= SAME_SIGNAL_MS) {
+      again();
     }
-  } catch {
-    return undefined;
-  }
-  return /\.(jsonl|ndjson)$/i.test(file) ? lines : Math.max(0, lines - 1);
+  };
 }

@@ -11,7 +11,7 @@ export class ProgressReporter {
 
   constructor(
     private readonly stream: NodeJS.WriteStream | NodeJS.WritableStream,
-    /** Rows the file is expected to hold (an estimate), for the ETA. */
+    /** Rows the file holds as counted before the run (countRows), for the bar and the ETA. */
     private readonly expectedRows: number | undefined,
     private readonly plainEveryMs = 5000,
   ) {}
@@ -36,12 +36,12 @@ export class ProgressReporter {
     const finished = progress.sent + progress.rejected + progress.failed;
     const elapsedS = Math.max(0.001, (Date.now() - this.started) / 1000);
     const rate = finished / elapsedS;
-    const done = finished + progress.skipped;
+    const done = finished + progress.skipped + progress.stopped;
     const total = this.expectedRows;
     const left = total === undefined ? undefined : Math.max(0, total - done);
     const eta = left === undefined || rate === 0 ? '?' : formatSeconds(left / rate);
     const share = total === undefined || total === 0 ? undefined : Math.min(1, done / total);
-    const counts = `${done}${total === undefined ? '' : `/~${total}`} rows · ${rate.toFixed(0)}/s · sent ${progress.sent} · rejected ${progress.rejected} · failed ${progress.failed}${progress.skipped > 0 ? ` · skipped ${progress.skipped}` : ''}`;
+    const counts = `${done}${total === undefined ? '' : `/${total}`} rows · ${rate.toFixed(0)}/s · sent ${progress.sent} · rejected ${progress.rejected} · failed ${progress.failed}${progress.skipped > 0 ? ` · skipped ${progress.skipped}` : ''}`;
     if (this.interactive) {
       const width = 24;
       const bar = share === undefined ? '' : `[${'#'.repeat(Math.round(share * width)).padEnd(width, '.')}] `;

@@ -33,7 +33,15 @@ export interface RowResult {
   readonly error?: string;
   /** A failure after which the provider may have the message (a timeout, a reset): never resent on its own. */
   readonly mayHaveBeenSent?: boolean;
+  /** Which `--retry-uncertain` round sent the row (absent for the first send): each round has its own idempotency key. */
+  readonly retry?: number;
 }
+
+/** Why a row without a sender of its own cannot be sent when the batch has no default sender either. */
+export const NO_SENDER = 'the row has no sender and --sender was not given';
+
+/** The error of a row that the stop of its batch (Ctrl-C) kept from the provider: a resume sends it. */
+export const NOT_SENT_STOPPED = 'not sent: the batch was stopped before this row reached the provider; a resume sends it';
 
 /** The file ended in the middle of something no later row can repair (an unclosed quote, say). */
 export class BatchFileError extends Error {

@@ -1,6 +1,6 @@
 import type { Encoding } from '../../domain/segments.js';
 import type { SendSms } from '../send-sms.js';
-import { BatchFileError, type BadRow, type RowRead } from './batch-row.js';
+import { BatchFileError, NO_SENDER, type BadRow, type RowRead } from './batch-row.js';
 
 export interface BatchCheck {
   rows: number;
@@ -26,8 +26,13 @@ export class CheckBatch {
           continue;
         }
         const { row } = read;
+        const sender = row.sender ?? defaultSender;
+        if (sender === undefined) {
+          check.invalid.push({ line: row.line, id: row.id, problem: NO_SENDER });
+          continue;
+        }
         try {
-          const sms = this.sendSms.prepare({ sender: row.sender ?? defaultSender, receiver: row.receiver, body: row.body });
+          const sms = this.sendSms.prepare({ sender, receiver: row.receiver, body: row.body });
           check.valid += 1;
           check.messagesByEncoding[sms.segments.encoding] += 1;
           check.totalSegments += sms.segments.numSegments;
@@ -40,21 +45,5 @@ export class CheckBatch {
       check.fileError = error;
     }
     return check;
-  }
-}
-
-/** Turns the second and later rows with an id already seen into bad rows: an id keys one message only. */
-export async function* withUniqueIds(rows: AsyncIterable<RowRead>): AsyncIterable<RowRead> {
-  const seen = new Map<string, number>();
-  for await (const read of rows) {
-    if ('row' in read) {
-      const first = seen.get(read.row.id);
-      if (first !== undefined) {
-        yield { bad: { line: read.row.line, problem: `id ${JSON.stringify(read.row.id)} was already used on line ${first}` } };
-        continue;
-      }
-      seen.set(read.row.id, read.row.line);
-    }
-    yield read;
   }
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../ports/clock.js';
+import type { BatchRowSender, RowSendResult } from './batch-row-sender.js';
 import { BatchFileError, type BatchRow, type RowRead, type RowResult } from './batch-row.js';
-import type { BatchRowSender } from './send-row.js';
 
 export interface SendBatchOptions {
   /** Names the batch: with a row's id it makes the row's idempotency key. */
@@ -12,9 +12,14 @@ export interface SendBatchOptions {
   /** Sender of rows that have none. */
   readonly defaultSender?: string;
   /** Ids whose outcome is already known (from an earlier run's results): not sent again. */
-  readonly done: ReadonlySet<string>;
-  /** Asked before each row; true stops taking new rows (in-flight ones finish). */
-  readonly stopRequested: () => boolean;
+  readonly done: { has(id: string): boolean };
+  /** Rows to send in a later `--retry-uncertain` round than the first, by id. */
+  readonly retries?: ReadonlyMap<string, number>;
+  /**
+   * Aborts to stop: no new row is taken, rows still waiting (for the rate, the rate limit, a back-off) are not
+   * sent, and only the provider calls under way are awaited.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface BatchProgress {
@@ -23,6 +28,8 @@ export interface BatchProgress {
   rejected: number;
   failed: number;
   skipped: number;
+  /** Rows the stop kept from the provider (recorded as failed, not sent: a resume sends them). */
+  stopped: number;
   inFlight: number;
 }
 
@@ -50,11 +57,13 @@ export class SendBatch {
   ) {}
 
   async execute(rows: AsyncIterable<RowRead>, options: SendBatchOptions, observer: BatchObserver): Promise<BatchSummary> {
-    const progress: BatchProgress = { rows: 0, sent: 0, rejected: 0, failed: 0, skipped: 0, inFlight: 0 };
+    const progress: BatchProgress = { rows: 0, sent: 0, rejected: 0, failed: 0, skipped: 0, stopped: 0, inFlight: 0 };
+    const stopping = (): boolean => options.signal?.aborted === true;
     const slots = new Slots(options.concurrency);
     const pacer = options.ratePerSecond === undefined ? undefined : new Pacer(options.ratePerSecond, this.clock);
-    const record = (result: RowResult): void => {
-      progress[result.outcome] += 1;
+    const record = (result: RowResult, stopped = false): void => {
+      if (stopped) progress.stopped += 1;
+      else progress[result.outcome] += 1;
       observer.result(result);
       observer.progress?.(progress);
     };
@@ -62,7 +71,7 @@ export class SendBatch {
     let fileError: BatchFileError | undefined;
     try {
       for await (const read of rows) {
-        if (options.stopRequested()) {
+        if (stopping()) {
           interrupted = true;
           break;
         }
@@ -80,33 +89,41 @@ export class SendBatch {
           continue;
         }
         await slots.take();
-        if (pacer !== undefined) await pacer.next();
-        if (options.stopRequested()) {
+        if (pacer !== undefined && !stopping()) await pacer.next(options.signal);
+        if (stopping()) {
           slots.give();
           progress.rows -= 1;
           interrupted = true;
           break;
         }
         progress.inFlight += 1;
-        void this.sendOne(read.row, options).then((result) => {
+        void this.sendOne(read.row, options).then(({ result, stopped }) => {
           progress.inFlight -= 1;
           slots.give();
-          record(result);
+          record(result, stopped === true);
         });
       }
     } catch (error) {
-      if (!(error instanceof BatchFileError)) throw error;
+      if (!(error instanceof BatchFileError)) {
+        // The rows in flight still finish and are recorded before the error goes up.
+        await slots.drained();
+        throw error;
+      }
       fileError = error;
     }
     await slots.drained();
     return { ...progress, interrupted, ...(fileError === undefined ? {} : { fileError }) };
   }
 
-  private async sendOne(row: BatchRow, options: SendBatchOptions): Promise<RowResult> {
+  private async sendOne(row: BatchRow, options: SendBatchOptions): Promise<RowSendResult> {
     try {
-      return (await this.sender.send(row, options.batch, { defaultSender: options.defaultSender })).result;
+      return await this.sender.send(row, options.batch, {
+        defaultSender: options.defaultSender,
+        signal: options.signal,
+        retry: options.retries?.get(row.id),
+      });
     } catch (error) {
-      return { id: row.id, line: row.line, outcome: 'failed', error: error instanceof Error ? error.message : String(error) };
+      return { result: { id: row.id, line: row.line, outcome: 'failed', error: error instanceof Error ? error.message : String(error) }, retryable: false };
     }
   }
 }
@@ -163,10 +180,10 @@ class Pacer {
     this.intervalMs = 1000 / rate;
   }
 
-  async next(): Promise<void> {
+  async next(signal?: AbortSignal): Promise<void> {
     const now = this.clock.now().getTime();
     const at = this.nextAt === undefined ? now : Math.max(this.nextAt, now - Math.max(this.intervalMs, CATCH_UP_MS));
     this.nextAt = at + this.intervalMs;
-    if (at > now) await this.clock.sleep(at - now);
+    if (at > now) await this.clock.sleep(at - now, signal);
   }
 }

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileAccessError } from '../../../src/adapters/batch/file-access-error.js';
 import { readEarlierResults, ResultsWriter } from '../../../src/adapters/batch/results-file.js';
+import { rejectionOf } from '../../support/rejection.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sms-results-'));
 
@@ -18,11 +20,13 @@ describe('results file', () => {
     writer.close();
     expect(readFileSync(path, 'utf8').trim().split('\n')).to.have.length(5);
     const earlier = await readEarlierResults(path, false);
-    expect([...earlier.done]).to.deep.equal([
-      ['a', 'sent'],
-      ['b', 'sent'],
-      ['c', 'rejected'],
-    ]);
+    expect(new Map(earlier.done)).to.deep.equal(
+      new Map([
+        ['a', 'sent'],
+        ['b', 'sent'],
+        ['c', 'rejected'],
+      ]),
+    );
   });
 
   it('does not resend a failure that may have been sent, unless asked', async () => {
@@ -31,6 +35,31 @@ describe('results file', () => {
     expect([...(await readEarlierResults(path, false)).done.keys()]).to.deep.equal(['x']);
     expect((await readEarlierResults(path, false)).uncertain).to.equal(1);
     expect([...(await readEarlierResults(path, true)).done.keys()]).to.deep.equal([]);
+  });
+
+  it('retries a row that may have been sent under the next round, and keeps the round of a later plain failure', async () => {
+    const path = join(dir, 'd.jsonl');
+    const lines = [
+      { id: 'x', line: 2, outcome: 'failed', error: 'timeout', mayHaveBeenSent: true },
+      { id: 'y', line: 3, outcome: 'failed', error: 'timeout', mayHaveBeenSent: true, retry: 1 },
+      { id: 'z', line: 4, outcome: 'failed', error: 'unreachable', retry: 2 },
+      { id: 'w', line: 5, outcome: 'sent', retry: 1 },
+    ];
+    writeFileSync(path, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+    expect([...(await readEarlierResults(path, true)).retries]).to.deep.equal([
+      ['x', 1],
+      ['y', 2],
+      ['z', 2],
+    ]);
+    const plain = await readEarlierResults(path, false);
+    expect([...plain.retries]).to.deep.equal([['z', 2]]);
+    expect([...plain.done.keys()]).to.deep.equal(['x', 'y', 'w']);
+  });
+
+  it('says, in one line, that a results file in a missing folder cannot be written', async () => {
+    const path = join(dir, 'no-such-folder', 'r.jsonl');
+    expect(() => new ResultsWriter(path)).to.throw(FileAccessError, `cannot write ${path}: no such folder ${join(dir, 'no-such-folder')}`);
+    expect((await rejectionOf(readEarlierResults(dir, false), FileAccessError)).message).to.equal(`cannot read ${dir}: it is a folder, not a file`);
   });
 
   it('ignores a line cut short by a crash, and a missing file', async () => {

@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readRows } from '../../../src/adapters/batch/row-files.js';
+import { FileAccessError } from '../../../src/adapters/batch/file-access-error.js';
+import { checkReadable, countRows, readRows } from '../../../src/adapters/batch/row-files.js';
 import { BatchFileError, type RowRead } from '../../../src/application/batch/batch-row.js';
-import { withUniqueIds } from '../../../src/application/batch/check-batch.js';
+import { withUniqueIds } from '../../../src/application/batch/with-unique-ids.js';
 import { rejectionOf } from '../../support/rejection.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sms-rows-'));
@@ -99,6 +100,35 @@ describe('batch files', () => {
         { bad: { line: 3, id: '3', problem: 'unknown field(s) "__proto__"; fields are receiver, body, sender, id' } },
         { bad: { line: 4, id: 'n', problem: 'receiver must be a string' } },
       ]);
+    });
+  });
+
+  describe('a file that cannot be read', () => {
+    for (const extension of ['csv', 'jsonl']) {
+      it(`throws FileAccessError for a missing .${extension} file, from the reader and from checkReadable`, async () => {
+        const missing = join(dir, `none.${extension}`);
+        const error = await rejectionOf(all(readRows(missing)), FileAccessError);
+        expect(error.message).to.equal(`cannot read ${missing}: no such file`);
+        expect((await rejectionOf(checkReadable(missing), FileAccessError)).message).to.equal(`cannot read ${missing}: no such file`);
+      });
+    }
+
+    it('says a folder is a folder', async () => {
+      expect((await rejectionOf(checkReadable(dir), FileAccessError)).message).to.equal(`cannot read ${dir}: it is a folder, not a file`);
+      expect((await rejectionOf(all(readRows(dir)), FileAccessError)).message).to.equal(`cannot read ${dir}: it is a folder, not a file`);
+    });
+  });
+
+  describe('row count (for the progress bar)', () => {
+    it('counts CSV records, not lines: breaks inside quoted bodies, doubled quotes, CRLF, blank lines, no final break', async () => {
+      const text = 'receiver,body\r\n+15558675310,"two\r\nlines, ""quoted""\n\nand more"\r\n\r\n+15558675311,plain\r\n+15558675312,"last"';
+      const path = file(text);
+      expect(await countRows(path)).to.equal((await all(readRows(path))).length).and.to.equal(3);
+    });
+
+    it('counts non-blank JSON lines, and nothing for a file that cannot be read', async () => {
+      expect(await countRows(file('{"a":1}\n\n  \n{"b":2}\n', 'jsonl'))).to.equal(2);
+      expect(await countRows(join(dir, 'none.csv'))).to.equal(undefined);
     });
   });
 
