@@ -186,33 +186,41 @@ function codePointAt(text: string, index: number): number {
  * The runtime's clusters as Unicode 10 draws them. Later versions join more: any skin tone (Unicode 11 made it
  * Extend; Unicode 10 joins it only to an E_Base), any emoji after pictograph + ZWJ (Unicode 10: only the
  * Glue_After_Zwj ones, after anything), and a consonant after a virama (Unicode 15.1). Each character inside a
- * cluster stays only if a Unicode 10 rule joins it; a ZWJ followed by a glue character joins across a boundary.
+ * runtime cluster stays only if a Unicode 10 rule joins it; a ZWJ followed by a glue character joins across one.
  */
 function asUnicode10(text: string, ends: readonly number[]): number[] {
   const result: number[] = [];
-  let from = 0;
-  for (const end of ends) {
-    // GB11 (Unicode 10): ZWJ × (Glue_After_Zwj | E_Base_GAZ), whatever came before the ZWJ.
-    if (from > 0 && text.charCodeAt(from - 1) === ZWJ && gluesAfterZwj(codePointAt(text, from)) && result.at(-1) === from) result.pop();
-    let previous = codePointAt(text, from);
-    let lastNotExtend = previous;
-    for (let i = from + (previous > 0xffff ? 2 : 1); i < end; ) {
-      const codePoint = codePointAt(text, i);
-      if (!joinsInUnicode10(previous, lastNotExtend, codePoint)) result.push(i);
-      if (!isExtend(codePoint)) lastNotExtend = codePoint;
-      previous = codePoint;
-      i += codePoint > 0xffff ? 2 : 1;
+  if (text.length === 0) return result;
+  let cluster: number[] = [];
+  let next = 0; // the runtime's next boundary, an index into `ends`
+  for (let i = 0; i < text.length; ) {
+    const codePoint = codePointAt(text, i);
+    if (i > 0) {
+      const previous = cluster[cluster.length - 1] as number;
+      const runtimeBoundary = ends[next] === i;
+      if (runtimeBoundary) next += 1;
+      // GB11 (Unicode 10): ZWJ × (Glue_After_Zwj | E_Base_GAZ), whatever came before the ZWJ.
+      const joins = runtimeBoundary
+        ? previous === ZWJ && gluesAfterZwj(codePoint) && !endsAfterFlag(cluster)
+        : joinsInUnicode10(cluster, codePoint);
+      if (!joins) {
+        result.push(i);
+        cluster = [];
+      }
     }
-    result.push(end);
-    from = end;
+    cluster.push(codePoint);
+    i += codePoint > 0xffff ? 2 : 1;
   }
+  result.push(text.length);
   return result;
 }
 
-/** Whether Unicode 10 keeps `codePoint` in the cluster the runtime put it in, after `previous`. */
-function joinsInUnicode10(previous: number, lastNotExtend: number, codePoint: number): boolean {
+/** Whether Unicode 10 keeps `codePoint` in the cluster the runtime put it in, after the cluster's `before`. */
+function joinsInUnicode10(before: readonly number[], codePoint: number): boolean {
+  const previous = before[before.length - 1] as number;
+  if (endsAfterFlag(before) && !REGIONAL_INDICATOR.test(String.fromCodePoint(codePoint))) return false;
   if (codePoint === ZWJ || isExtend(codePoint)) return true; // GB9
-  if (within(E_MODIFIER, codePoint)) return within(E_BASE, lastNotExtend) || within(E_BASE_GAZ, lastNotExtend); // GB10
+  if (within(E_MODIFIER, codePoint)) return skinToneJoins(before); // GB10
   if (previous === ZWJ) return gluesAfterZwj(codePoint); // GB11
   if (SPACING_MARK.test(String.fromCodePoint(codePoint))) return true; // GB9a
   if (within(PREPEND, previous)) return true; // GB9b
@@ -220,4 +228,28 @@ function joinsInUnicode10(previous: number, lastNotExtend: number, codePoint: nu
   if (REGIONAL_INDICATOR.test(String.fromCodePoint(codePoint))) return true; // GB12, GB13: the runtime paired them
   // What is left is a letter the runtime joined across a virama (Unicode 15.1 GB9c): Unicode 10 breaks there.
   return !LETTER.test(String.fromCodePoint(codePoint));
+}
+
+/**
+ * The calculator's reading of GB12/GB13: in a cluster whose characters after the first are regional indicators
+ * and then something else, that something (one Extend or ZWJ after a flag) ends the cluster.
+ */
+function endsAfterFlag(before: readonly number[]): boolean {
+  let lastRegional = -1;
+  for (let i = before.length - 1; i >= 1 && lastRegional === -1; i--) if (REGIONAL_INDICATOR.test(String.fromCodePoint(before[i] as number))) lastRegional = i;
+  if (lastRegional < 1 || lastRegional === before.length - 1) return false;
+  for (let i = 1; i < lastRegional; i++) if (!REGIONAL_INDICATOR.test(String.fromCodePoint(before[i] as number))) return false;
+  return !within(PREPEND, before[before.length - 1] as number);
+}
+
+/**
+ * GB10, (E_Base | E_Base_GAZ) Extend* × E_Modifier, as the calculator applies it: it looks for the base before
+ * the cluster's last Extend (or right before the tone when the cluster has none), so a tone after a ZWJ sequence
+ * that holds an Extend anywhere, or after two Extends, starts a cluster of its own.
+ */
+function skinToneJoins(before: readonly number[]): boolean {
+  let lastExtend = -1;
+  for (let i = before.length - 1; i >= 0 && lastExtend === -1; i--) if (isExtend(before[i] as number)) lastExtend = i;
+  const base = lastExtend === -1 ? before[before.length - 1] : lastExtend === before.length - 1 ? before[lastExtend - 1] : undefined;
+  return base !== undefined && (within(E_BASE, base) || within(E_BASE_GAZ, base));
 }
