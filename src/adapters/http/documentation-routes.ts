@@ -10,7 +10,12 @@ export function documentationRoutes(version: string, secured: boolean) {
     res.json(document);
   });
   // No validator badge: it would send the document's URL to validator.swagger.io, which the CSP blocks anyway.
-  const page = swaggerUi.setup(undefined, { swaggerOptions: { url: '/documentation/json', validatorUrl: null }, customSiteTitle: 'SMS gateway service API' });
+  const page = swaggerUi.setup(undefined, {
+    swaggerOptions: { url: '/documentation/json', validatorUrl: null },
+    customSiteTitle: 'SMS gateway service API',
+    // Without it, the package writes the word "undefined" into the page's style sheet.
+    customCss: '',
+  });
   // The page's assets are relative to /documentation/, so the bare path redirects there.
   router.get('/documentation', (_req, res) => {
     res.redirect(301, '/documentation/');
