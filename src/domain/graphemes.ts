@@ -173,10 +173,32 @@ const GRAPHEME_EXTEND = /^\p{Grapheme_Extend}$/u;
 const SPACING_MARK = /^\p{Mc}$/u;
 const LETTER = /^\p{L}$/u;
 
+// Properties of a code point, as bits, each read once from the runtime's Unicode data.
+const EXTEND = 1;
+const MARK = 2;
+const ALPHABETIC = 4;
+const REGIONAL = 8;
+const HANGUL = 16;
+const properties = new Map<number, number>();
+
+function propertiesOf(codePoint: number): number {
+  let bits = properties.get(codePoint);
+  if (bits === undefined) {
+    const character = String.fromCodePoint(codePoint);
+    bits =
+      (codePoint !== ZWJ && GRAPHEME_EXTEND.test(character) ? EXTEND : 0) |
+      (SPACING_MARK.test(character) ? MARK : 0) |
+      (LETTER.test(character) ? ALPHABETIC : 0) |
+      (REGIONAL_INDICATOR.test(character) ? REGIONAL : 0) |
+      (HANGUL_JAMO_AND_SYLLABLES.test(character) ? HANGUL : 0);
+    properties.set(codePoint, bits);
+  }
+  return bits;
+}
+
+const has = (codePoint: number, property: number): boolean => (propertiesOf(codePoint) & property) !== 0;
 const within = (ranges: readonly CodePointRange[], codePoint: number): boolean => ranges.some(([from, to]) => codePoint >= from && codePoint <= to);
-const isExtend = (codePoint: number): boolean => codePoint !== ZWJ && GRAPHEME_EXTEND.test(String.fromCodePoint(codePoint));
 const gluesAfterZwj = (codePoint: number): boolean => within(GLUE_AFTER_ZWJ, codePoint) || within(E_BASE_GAZ, codePoint);
-const isHangul = (codePoint: number): boolean => HANGUL_JAMO_AND_SYLLABLES.test(String.fromCodePoint(codePoint));
 
 function codePointAt(text: string, index: number): number {
   return text.codePointAt(index) as number;
@@ -188,58 +210,79 @@ function codePointAt(text: string, index: number): number {
  * Glue_After_Zwj ones, after anything), and a consonant after a virama (Unicode 15.1). Each character inside a
  * runtime cluster stays only if a Unicode 10 rule joins it; a ZWJ followed by a glue character joins across one.
  */
-function asUnicode10(text: string, ends: readonly number[]): number[] {
+function asUnicode10(text: string, ends: number[]): number[] {
+  if (!mayDifferFromUnicode10(text, ends)) return ends;
   const result: number[] = [];
-  if (text.length === 0) return result;
-  let cluster: number[] = [];
-  let next = 0; // the runtime's next boundary, an index into `ends`
-  for (let i = 0; i < text.length; ) {
-    const codePoint = codePointAt(text, i);
-    if (i > 0) {
-      const previous = cluster[cluster.length - 1] as number;
-      const runtimeBoundary = ends[next] === i;
-      if (runtimeBoundary) next += 1;
-      // GB11 (Unicode 10): ZWJ × (Glue_After_Zwj | E_Base_GAZ), whatever came before the ZWJ.
-      const joins = runtimeBoundary
-        ? previous === ZWJ && gluesAfterZwj(codePoint) && !endsAfterFlag(cluster)
-        : joinsInUnicode10(cluster, codePoint);
-      if (!joins) {
-        result.push(i);
-        cluster = [];
-      }
+  const cluster: Cluster = { codePoints: [], size: 0 }; // the current Unicode 10 cluster, so far
+  let from = 0;
+  for (const end of ends) {
+    const first = codePointAt(text, from);
+    // GB11 (Unicode 10): ZWJ × (Glue_After_Zwj | E_Base_GAZ), whatever came before the ZWJ.
+    const glued = from > 0 && text.charCodeAt(from - 1) === ZWJ && gluesAfterZwj(first) && !endsAfterFlag(cluster);
+    if (from > 0 && !glued) {
+      result.push(from);
+      cluster.size = 0;
     }
-    cluster.push(codePoint);
-    i += codePoint > 0xffff ? 2 : 1;
+    cluster.codePoints[cluster.size++] = first;
+    for (let i = from + (first > 0xffff ? 2 : 1); i < end; ) {
+      const codePoint = codePointAt(text, i);
+      if (!joinsInUnicode10(cluster, codePoint)) {
+        result.push(i);
+        cluster.size = 0;
+      }
+      cluster.codePoints[cluster.size++] = codePoint;
+      i += codePoint > 0xffff ? 2 : 1;
+    }
+    from = end;
   }
-  result.push(text.length);
+  if (text.length > 0) result.push(text.length);
   return result;
 }
 
+/** The code points of a cluster being drawn: the first `size` of a buffer reused from cluster to cluster. */
+interface Cluster {
+  readonly codePoints: number[];
+  size: number;
+}
+
+/** False when every cluster is one code point and none follows a ZWJ: then Unicode 10 draws them alike. */
+function mayDifferFromUnicode10(text: string, ends: readonly number[]): boolean {
+  let from = 0;
+  for (const end of ends) {
+    const unit = text.charCodeAt(from);
+    const width = unit >= 0xd800 && unit <= 0xdbff && end - from === 2 ? 2 : 1;
+    if (end - from > width || (from > 0 && text.charCodeAt(from - 1) === ZWJ)) return true;
+    from = end;
+  }
+  return false;
+}
+
 /** Whether Unicode 10 keeps `codePoint` in the cluster the runtime put it in, after the cluster's `before`. */
-function joinsInUnicode10(before: readonly number[], codePoint: number): boolean {
-  const previous = before[before.length - 1] as number;
-  if (endsAfterFlag(before) && !REGIONAL_INDICATOR.test(String.fromCodePoint(codePoint))) return false;
-  if (codePoint === ZWJ || isExtend(codePoint)) return true; // GB9
+function joinsInUnicode10(before: Cluster, codePoint: number): boolean {
+  const previous = before.codePoints[before.size - 1] as number;
+  if (!has(codePoint, REGIONAL) && endsAfterFlag(before)) return false;
+  if (codePoint === ZWJ || has(codePoint, EXTEND)) return true; // GB9
   if (within(E_MODIFIER, codePoint)) return skinToneJoins(before); // GB10
   if (previous === ZWJ) return gluesAfterZwj(codePoint); // GB11
-  if (SPACING_MARK.test(String.fromCodePoint(codePoint))) return true; // GB9a
+  if (has(codePoint, MARK)) return true; // GB9a
   if (within(PREPEND, previous)) return true; // GB9b
-  if (isHangul(codePoint) && isHangul(previous)) return true; // GB6 to GB8
-  if (REGIONAL_INDICATOR.test(String.fromCodePoint(codePoint))) return true; // GB12, GB13: the runtime paired them
+  if (has(codePoint, HANGUL) && has(previous, HANGUL)) return true; // GB6 to GB8
+  if (has(codePoint, REGIONAL)) return true; // GB12, GB13: the runtime paired them
   // What is left is a letter the runtime joined across a virama (Unicode 15.1 GB9c): Unicode 10 breaks there.
-  return !LETTER.test(String.fromCodePoint(codePoint));
+  return !has(codePoint, ALPHABETIC);
 }
 
 /**
  * The calculator's reading of GB12/GB13: in a cluster whose characters after the first are regional indicators
  * and then something else, that something (one Extend or ZWJ after a flag) ends the cluster.
  */
-function endsAfterFlag(before: readonly number[]): boolean {
-  let lastRegional = -1;
-  for (let i = before.length - 1; i >= 1 && lastRegional === -1; i--) if (REGIONAL_INDICATOR.test(String.fromCodePoint(before[i] as number))) lastRegional = i;
-  if (lastRegional < 1 || lastRegional === before.length - 1) return false;
-  for (let i = 1; i < lastRegional; i++) if (!REGIONAL_INDICATOR.test(String.fromCodePoint(before[i] as number))) return false;
-  return !within(PREPEND, before[before.length - 1] as number);
+function endsAfterFlag({ codePoints, size }: Cluster): boolean {
+  if (size < 3 || !has(codePoints[1] as number, REGIONAL)) return false;
+  let lastRegional = 1;
+  while (lastRegional + 1 < size && has(codePoints[lastRegional + 1] as number, REGIONAL)) lastRegional += 1;
+  // Regional indicators from the second character on, then at least one other: nothing later may be one.
+  for (let i = lastRegional + 1; i < size; i++) if (has(codePoints[i] as number, REGIONAL)) return false;
+  return lastRegional < size - 1 && !within(PREPEND, codePoints[size - 1] as number);
 }
 
 /**
@@ -247,9 +290,9 @@ function endsAfterFlag(before: readonly number[]): boolean {
  * the cluster's last Extend (or right before the tone when the cluster has none), so a tone after a ZWJ sequence
  * that holds an Extend anywhere, or after two Extends, starts a cluster of its own.
  */
-function skinToneJoins(before: readonly number[]): boolean {
+function skinToneJoins({ codePoints, size }: Cluster): boolean {
   let lastExtend = -1;
-  for (let i = before.length - 1; i >= 0 && lastExtend === -1; i--) if (isExtend(before[i] as number)) lastExtend = i;
-  const base = lastExtend === -1 ? before[before.length - 1] : lastExtend === before.length - 1 ? before[lastExtend - 1] : undefined;
+  for (let i = size - 1; i >= 0 && lastExtend === -1; i--) if (has(codePoints[i] as number, EXTEND)) lastExtend = i;
+  const base = lastExtend === -1 ? codePoints[size - 1] : lastExtend === size - 1 ? codePoints[lastExtend - 1] : undefined;
   return base !== undefined && (within(E_BASE, base) || within(E_BASE_GAZ, base));
 }

@@ -64,12 +64,27 @@ function splitGsm7(text: string): MessageSegments {
 function splitUcs2(text: string): MessageSegments {
   const ends = withinPartSize(text, graphemeEnds(text), UNITS_PER_SEGMENT['UCS-2'].concatenated);
   const costs = new Array<number>(ends.length);
-  const nonGsm = new Set<string>();
+  // Each distinct culprit once, in order; a one-unit character is looked up by its code, not sliced out again.
+  const nonGsm: string[] = [];
+  const seenUnits = new Set<number>();
+  const seenClusters = new Set<string>();
   let from = 0;
   for (let i = 0; i < ends.length; i++) {
     const to = ends[i] as number;
     costs[i] = to - from;
-    if (to - from > 1 || GSM_SEPTETS[text.charCodeAt(from)] === 0) nonGsm.add(text.slice(from, to));
+    if (to - from === 1) {
+      const unit = text.charCodeAt(from);
+      if (GSM_SEPTETS[unit] === 0 && !seenUnits.has(unit)) {
+        seenUnits.add(unit);
+        nonGsm.push(text[from] as string);
+      }
+    } else {
+      const cluster = text.slice(from, to);
+      if (!seenClusters.has(cluster)) {
+        seenClusters.add(cluster);
+        nonGsm.push(cluster);
+      }
+    }
     from = to;
   }
   const { single, concatenated } = UNITS_PER_SEGMENT['UCS-2'];
@@ -80,7 +95,7 @@ function splitUcs2(text: string): MessageSegments {
     segments: cut(text, boundaries, (index) => (index === 0 ? 0 : (ends[index - 1] as number))),
     units: text.length,
     unitsPerSegment: boundaries.length === 0 ? single : concatenated,
-    nonGsmCharacters: [...nonGsm],
+    nonGsmCharacters: nonGsm,
   };
 }
 
@@ -89,9 +104,16 @@ function splitUcs2(text: string): MessageSegments {
  * skin-tone modifiers) cut between its code points: a part can never hold more than `limit` units, and a
  * surrogate pair is still never split.
  */
-function withinPartSize(text: string, ends: readonly number[], limit: number): number[] {
-  const result: number[] = [];
+function withinPartSize(text: string, ends: readonly number[], limit: number): readonly number[] {
   let from = 0;
+  let tooLong = false;
+  for (const end of ends) {
+    if (end - from > limit) tooLong = true;
+    from = end;
+  }
+  if (!tooLong) return ends;
+  const result: number[] = [];
+  from = 0;
   for (const end of ends) {
     if (end - from > limit) {
       for (let i = from; i < end; ) {
