@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { freePort } from './free-port.js';
 
 /** The Redis the suite shares: REDIS_URL, or the local default that .ci/run makes sure of. */
 export const SHARED_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -16,13 +16,7 @@ export function redisClient(url = SHARED_REDIS_URL): Redis {
   return new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: false });
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort };
 
 /** A redis-server of the test's own, on a port of its own, that the test may stop and start again. */
 export class OwnRedis {
