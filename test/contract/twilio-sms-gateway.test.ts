@@ -12,6 +12,7 @@ import {
 } from '../../src/application/ports/sms-gateway.js';
 import { TwilioSmsGateway } from '../../src/adapters/twilio/twilio-sms-gateway.js';
 import { anSms } from '../support/builders.js';
+import { expectEveryInterceptorCalled } from '../support/nock-scopes.js';
 import { rejectionOf } from '../support/rejection.js';
 
 const ACCOUNT_SID = `AC${'a1'.repeat(16)}`;
@@ -40,6 +41,8 @@ function created(overrides: Record<string, unknown> = {}): Record<string, unknow
 }
 
 describe('TwilioSmsGateway (contract)', () => {
+  afterEach(expectEveryInterceptorCalled);
+
   it('POSTs To, From and Body as a form to the Messages resource with Basic auth', async () => {
     const scope = nock(API)
       .post(PATH, (form: Record<string, string>) => {
@@ -113,6 +116,7 @@ describe('TwilioSmsGateway (contract)', () => {
     const scope = nock(API).post(PATH).times(2).reply(429, { code: 20429, message: 'Too Many Requests', status: 429 });
     await rejectionOf<SmsGatewayError>(gateway().send(anSms()));
     expect(scope.pendingMocks()).to.have.length(1);
+    nock.cleanAll(); // the second reply is there to catch a retry, and must stay unused
   });
 
   for (const status of [500, 502, 504]) {
@@ -165,6 +169,7 @@ describe('TwilioSmsGateway (contract)', () => {
     const error = await rejectionOf<SmsGatewayError>(gateway(150).send(anSms()));
     expect(error).to.be.instanceOf(ProviderTimeoutError);
     expect(scope.pendingMocks()).to.have.length(1);
+    nock.cleanAll(); // the second reply is there to catch a retry, and must stay unused
   });
 
   it("bounds one call by the caller's shorter deadline, and the next call by the client's own again", async () => {
