@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { launchChromium } from '../support/browser.js';
 import { startService, type RunningService } from '../support/service.js';
@@ -15,8 +15,9 @@ describe('the sandbox outbox page, in headless Chromium (end to end)', function 
   before(async () => {
     browser = await launchChromium();
   });
-  after(() => browser.close());
-  afterEach(() => service.close());
+  // Optional: when the browser could not start, its own error is the one to read.
+  after(() => browser?.close());
+  afterEach(() => service?.close());
 
   it('sends a message through its form, then lists it: masked numbers, encoding, segments, UCS-2 culprits highlighted', async () => {
     service = await startService({});
@@ -75,15 +76,12 @@ describe('Swagger UI and the sandbox page over plain HTTP at a host other than l
   let service: RunningService;
 
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--host-resolver-rules=MAP ${HOST} 127.0.0.1`],
-    });
+    browser = await launchChromium([`--host-resolver-rules=MAP ${HOST} 127.0.0.1`]);
     service = await startService({});
   });
   after(async () => {
-    await service.close();
-    await browser.close();
+    await service?.close();
+    await browser?.close();
   });
 
   /** Every request the page made that failed or was answered with an error. */
