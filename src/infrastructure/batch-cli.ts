@@ -185,9 +185,9 @@ async function send(file: string, values: Values, env: NodeJS.ProcessEnv): Promi
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    if (earlier.done.size > 0) process.stderr.write(`sms-batch: resuming: ${earlier.done.size} rows already done in ${values.results}\n`);
+    if (earlier.done.size > 0) process.stderr.write(`sms-batch: resuming: ${rowCount(earlier.done.size)} already done in ${values.results}\n`);
     if (earlier.uncertain > 0 && values['retry-uncertain'] !== true) {
-      process.stderr.write(`sms-batch: ${earlier.uncertain} rows failed in a way that may have sent them; they are not resent (see --retry-uncertain)\n`);
+      process.stderr.write(`sms-batch: ${rowCount(earlier.uncertain)} failed in a way that may have sent them; they are not resent (see --retry-uncertain)\n`);
     }
     const summary = await new SendBatch(wired.sender, wired.clock).execute(
       rows(file),
@@ -316,4 +316,8 @@ function onceThenAtOnce(first: () => void, again: () => void): () => void {
       again();
     }
   };
+}
+
+function rowCount(count: number): string {
+  return count === 1 ? '1 row' : `${count} rows`;
 }

@@ -23,7 +23,7 @@ const resultsOf = (file: string) =>
         .trim()
         .split('\n')
         .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as { id: string; outcome: string; sid?: string; provider?: string; error?: string })
+        .map((line) => JSON.parse(line) as { id: string; outcome: string; sid?: string; provider?: string; error?: string; mayHaveBeenSent?: boolean; retry?: number })
     : [];
 
 describe('sms-batch (end to end: the real command, Twilio adapter → emulator)', function () {
@@ -139,13 +139,36 @@ describe('sms-batch (end to end: the real command, Twilio adapter → emulator)'
       expect(first.stdout).to.include('sent: 3\nrejected: 1\nfailed: 1\n');
       const callsAfterFirst = emulator.count();
       expect(callsAfterFirst).to.equal(5);
+      // The line names the provider that answered 503, as it would for a sent row.
+      expect(resultsOf(results).filter((r) => r.outcome === 'failed').map((r) => r.provider)).to.deep.equal(['twilio']);
 
       const resume = await batch(['send', file, '--results', results, '--sender', 'ACME'], env);
       expect(resume.stdout).to.include('sent: 1\nrejected: 0\nfailed: 0\nskipped (done earlier): 4\n');
+      expect(resume.stderr).to.include(`resuming: 4 rows already done in ${results}`);
       // The rejected row is done, so the batch as a whole still has a problem: exit 2.
       expect(resume.status).to.equal(2);
       expect(emulator.count()).to.equal(callsAfterFirst + 1);
       expect([...accepted().values()].every((count) => count === 1)).to.equal(true);
+    });
+
+    it('does not resend a row the provider may have taken, until --retry-uncertain, which sends it once under a new key', async () => {
+      const file = csv(2);
+      const results = path('results.jsonl');
+      // A reset after the request was read: the provider may have the message.
+      emulator.inject({ fault: { kind: 'reset' }, times: 1 });
+      const first = await batch(['send', file, '--results', results, '--sender', 'ACME', '--concurrency', '1'], env);
+      expect(first.stdout).to.include('sent: 1\nrejected: 0\nfailed: 1\n');
+      expect(resultsOf(results).find((r) => r.outcome === 'failed')).to.include({ provider: 'twilio', mayHaveBeenSent: true });
+      const callsAfterFirst = emulator.count();
+
+      const resume = await batch(['send', file, '--results', results, '--sender', 'ACME'], env);
+      expect(resume.stderr).to.include('sms-batch: 1 row failed in a way that may have sent them; they are not resent (see --retry-uncertain)');
+      expect(emulator.count()).to.equal(callsAfterFirst);
+
+      const retried = await batch(['send', file, '--results', results, '--sender', 'ACME', '--retry-uncertain'], env);
+      expect(retried.stdout).to.include('sent: 1\n');
+      expect(emulator.count()).to.equal(callsAfterFirst + 1);
+      expect(resultsOf(results).at(-1)).to.include({ outcome: 'sent', retry: 1 });
     });
 
     it('stops on Ctrl-C after the provider calls in flight, and a resume completes the batch without sending any row twice', async () => {

@@ -95,7 +95,14 @@ export class BatchRowSender {
         }
         if (error instanceof SendAbandonedError) return stoppedResult(row);
         const failure = describeFailure(error);
-        const result: RowResult = { id: row.id, line: row.line, outcome: failure.outcome, error: failure.message, ...(retry > 0 ? { retry } : {}) };
+        const result: RowResult = {
+          id: row.id,
+          line: row.line,
+          outcome: failure.outcome,
+          error: failure.message,
+          ...(error instanceof SmsGatewayError ? { provider: error.provider } : {}),
+          ...(retry > 0 ? { retry } : {}),
+        };
         return { result, retryable: failure.retryable };
       }
     }

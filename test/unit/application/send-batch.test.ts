@@ -149,7 +149,7 @@ describe('SendBatch', () => {
     expect(await running).to.include({ sent: 1, interrupted: true });
   });
 
-  it('records unreadable rows as rejected and rows the provider could not take as failed', async () => {
+  it('records unreadable rows as rejected and rows the provider could not take as failed, naming the provider', async () => {
     const clock = new FakeClock();
     const gateway = new InMemorySmsGateway('twilio').failNext(new ProviderUnavailableError('twilio', 'Twilio could not be reached'));
     const { batch } = setUp(gateway, clock);
@@ -159,7 +159,7 @@ describe('SendBatch', () => {
     expect(summary).to.include({ rows: 3, sent: 0, rejected: 2, failed: 1 });
     expect(results).to.deep.equal([
       { id: 'line 2', line: 2, outcome: 'rejected', error: 'the row has 3 fields, the header 2' },
-      { id: 'r0', line: 2, outcome: 'failed', error: 'Twilio could not be reached' },
+      { id: 'r0', line: 2, outcome: 'failed', error: 'Twilio could not be reached', provider: 'twilio' },
       { id: 'x', line: 9, outcome: 'rejected', error: 'receiver must be an E.164 phone number, e.g. +15558675310' },
     ]);
   });
