@@ -55,6 +55,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  const inUse = error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  const hint = inUse ? ` (another program listens on port ${process.env.HTTP_PORT ?? '3000'}: stop it, or choose another port with HTTP_PORT)` : '';
+  process.stderr.write(`failed to start: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
   process.exit(1);
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createServer, type AddressInfo } from 'node:net';
 import { startEmulator } from '../../emulator/provider-emulator.js';
 import { spawnService, waitUntilListening } from '../support/process.js';
 import { TEST_ACCOUNT_SID } from '../support/service.js';
@@ -22,6 +23,19 @@ describe('the service process', function () {
       .and.include('HTTP_PORT must be');
     expect(stderr + service.stdout()).not.to.include('not-a-sid-but-a-secret-123');
     expect(service.stdout()).not.to.include('listening');
+  });
+
+  it('exits 1 with a hint naming HTTP_PORT when the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, resolve));
+    try {
+      const port = String((taken.address() as AddressInfo).port);
+      const service = spawnService({ HTTP_PORT: port });
+      expect(await service.exited).to.equal(1);
+      expect(service.stderr()).to.include('EADDRINUSE').and.include(`another program listens on port ${port}`).and.include('HTTP_PORT');
+    } finally {
+      taken.close();
+    }
   });
 
   it('refuses to start in production without SERVICE_PROVIDER', async () => {
