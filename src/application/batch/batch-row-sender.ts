@@ -95,15 +95,7 @@ export class BatchRowSender {
         }
         if (error instanceof SendAbandonedError) return stoppedResult(row);
         const failure = describeFailure(error);
-        const result: RowResult = {
-          id: row.id,
-          line: row.line,
-          outcome: failure.outcome,
-          error: failure.message,
-          ...(error instanceof SmsGatewayError ? { provider: error.provider } : {}),
-          ...(retry > 0 ? { retry } : {}),
-        };
-        return { result, retryable: failure.retryable };
+        return { result: { ...failureResult(row, failure, error), ...(retry > 0 ? { retry } : {}) }, retryable: failure.retryable };
       }
     }
   }
@@ -131,14 +123,7 @@ export class BatchRowSender {
         throw error;
       }
       const mayHaveBeenSent = error instanceof SmsGatewayError && error.mayHaveBeenSent;
-      const result: RowResult = {
-        id: row.id,
-        line: row.line,
-        outcome: failure.outcome,
-        error: failure.message,
-        ...(error instanceof SmsGatewayError ? { provider: error.provider } : {}),
-        ...(mayHaveBeenSent ? { mayHaveBeenSent } : {}),
-      };
+      const result: RowResult = { ...failureResult(row, failure, error), ...(mayHaveBeenSent ? { mayHaveBeenSent } : {}) };
       // Kept for the key: what the provider may have sent, and what it refused for good. A failure that left the
       // message certainly unsent is not, so a resume sends it.
       outcome = {
@@ -149,6 +134,17 @@ export class BatchRowSender {
     if (!outcome.keep) await options.markProviderCall?.(false);
     return outcome;
   }
+}
+
+/** The result line of a row that failed, naming the provider when one was tried. */
+function failureResult(row: BatchRow, failure: Failure, error: unknown): RowResult {
+  return {
+    id: row.id,
+    line: row.line,
+    outcome: failure.outcome,
+    error: failure.message,
+    ...(error instanceof SmsGatewayError ? { provider: error.provider } : {}),
+  };
 }
 
 function stoppedResult(row: BatchRow): RowSendResult {
