@@ -38,7 +38,10 @@ async function main(): Promise<void> {
   if (guardStore instanceof RedisGuardStore && !(await guardStore.whenReady(2000))) {
     logger.warn('starting without the guard store: sends are refused until Redis answers, unless GUARDS_FAIL_OPEN=true');
   }
-  const running = await listen(app, config.httpPort);
+  const running = await listen(app, config.httpPort).catch((error: unknown) => {
+    if (!(error instanceof Error) || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new Error(`${error.message} (another program listens on port ${config.httpPort}: stop it, or choose another port with HTTP_PORT)`);
+  });
   logger.info('listening', { port: running.port, provider: config.provider, version: identity.version });
   handleShutdownSignals({
     logger,
@@ -55,8 +58,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const inUse = error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
-  const hint = inUse ? ` (another program listens on port ${process.env.HTTP_PORT ?? '3000'}: stop it, or choose another port with HTTP_PORT)` : '';
-  process.stderr.write(`failed to start: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
+  process.stderr.write(`failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -98,23 +98,19 @@ describe('POST /send with an Idempotency-Key (end to end, Twilio adapter → emu
     }
   });
 
-  it('does not keep a 429 from the provider: a retry with the same key may send', async () => {
-    emulator.inject({ fault: { kind: 'status', status: 429, retryAfter: '30' }, times: 1 });
-    const key = newKey();
-    await send(key).expect(429).expect('Retry-After', '30');
-    const retry = await send(key).expect(200);
-    expect(retry.headers['idempotent-replayed']).to.equal(undefined);
-    expect(emulator.count()).to.equal(2);
-  });
-
-  it("does not keep the provider's 503 (it did not process the message): a retry with the same key may send", async () => {
-    emulator.inject({ fault: { kind: 'status', status: 503, retryAfter: '12' }, times: 1 });
-    const key = newKey();
-    await send(key).expect(502).expect('Retry-After', '12');
-    const retry = await send(key).expect(200);
-    expect(retry.headers['idempotent-replayed']).to.equal(undefined);
-    expect(emulator.count()).to.equal(2);
-  });
+  for (const { status, answered, retryAfter, what } of [
+    { status: 429, answered: 429, retryAfter: '30', what: 'a 429 from the provider' },
+    { status: 503, answered: 502, retryAfter: '12', what: "the provider's 503 (it did not process the message)" },
+  ]) {
+    it(`does not keep ${what}: a retry with the same key may send`, async () => {
+      emulator.inject({ fault: { kind: 'status', status, retryAfter }, times: 1 });
+      const key = newKey();
+      await send(key).expect(answered).expect('Retry-After', retryAfter);
+      const retry = await send(key).expect(200);
+      expect(retry.headers['idempotent-replayed']).to.equal(undefined);
+      expect(emulator.count()).to.equal(2);
+    });
+  }
 
   for (const [what, key] of [
     ['an empty key', ''],
