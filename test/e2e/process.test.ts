@@ -74,7 +74,8 @@ describe('the service process', function () {
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`on ${signal} stops accepting, finishes the request in flight and exits 0`, async () => {
-      const emulator = await startEmulator({ latencyMs: 600 });
+      // Long enough that, on a loaded machine too, the refusal is seen before the request in flight is answered.
+      const emulator = await startEmulator({ latencyMs: 2000 });
       const service = spawnService({
         SERVICE_PROVIDER: 'twilio',
         TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID,
